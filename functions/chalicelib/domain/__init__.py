@@ -1,0 +1,1 @@
+"""The rules of grid governance, in plain Python: no AWS, no HTTP."""

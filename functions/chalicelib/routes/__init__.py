@@ -1,0 +1,1 @@
+"""HTTP routes, one module (one Chalice blueprint) per resource."""

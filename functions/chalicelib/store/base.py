@@ -1,0 +1,96 @@
+"""What every table shares: its name per stage, the endpoint, timeouts, and
+opaque pagination cursors."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from chalicelib.errors import InvalidInput
+from chalicelib.settings import settings
+
+T = TypeVar("T")
+
+
+def table_meta(aggregate: str) -> type:
+    """The PynamoDB Meta of the table that holds `aggregate`."""
+
+    class Meta:
+        table_name = settings.table_name(aggregate)
+        region = settings.region
+        host = settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 2
+        if settings.dynamodb_endpoint:
+            # DynamoDB Local accepts any credentials but needs some to sign with.
+            aws_access_key_id = "local"
+            aws_secret_access_key = "local"
+
+    return Meta
+
+
+def transaction() -> "TransactWrite":
+    """A transaction on the configured endpoint (items of any table may join it)."""
+    from pynamodb.connection import Connection
+    from pynamodb.transactions import TransactWrite
+
+    credentials = ({"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+                   if settings.dynamodb_endpoint else {})
+    return TransactWrite(connection=Connection(region=settings.region,
+                                               host=settings.dynamodb_endpoint, **credentials))
+
+
+def index_meta(index_name: str) -> type:
+    from pynamodb.indexes import AllProjection
+
+    class Meta:
+        projection = AllProjection()
+
+    Meta.index_name = index_name
+    return Meta
+
+
+def encode_cursor(state: dict[str, Any] | None) -> str | None:
+    if not state:
+        return None
+    raw = json.dumps(state, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        state = json.loads(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput("cursor", "Not a cursor this API returned") from None
+    if not isinstance(state, dict):
+        raise InvalidInput("cursor", "Not a cursor this API returned")
+    return state
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def query_page(query: Any, *, limit: int, cursor: dict[str, Any] | None, **kwargs: Any
+               ) -> tuple[list[Any], dict[str, Any] | None]:
+    """One page of a PynamoDB query; returns the items and the key to resume from."""
+    from pynamodb.exceptions import QueryError
+
+    try:
+        results = query(limit=limit, last_evaluated_key=cursor, **kwargs)
+        items = list(results)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise InvalidInput("cursor", "Not a cursor this API returned") from None
+    except QueryError as exc:
+        if cursor and exc.cause_response_code == "ValidationException":
+            raise InvalidInput("cursor", "Not a cursor this API returned") from None
+        raise
+    return items, results.last_evaluated_key if len(items) == limit else None

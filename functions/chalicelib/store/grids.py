@@ -1,0 +1,168 @@
+"""The grid table: one item per grid node, keyed by its unified code.
+
+Access patterns (docs/access-patterns.md):
+- a grid by code: GetItem on `code`
+- the children of a grid: index `by_parent`, parent_code = :code
+- a subtree: index `by_county`, county = code[:6] and depth_code begins_with
+  "<depth>#<code>", one query per level below the root
+"""
+
+from datetime import datetime, timezone
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.indexes import GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.domain import grid_codes
+from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.store.base import (
+    decode_cursor,
+    encode_cursor,
+    index_meta,
+    query_page,
+    table_meta,
+    transaction,
+)
+
+ROOT_PARENT = "ROOT"  # roots are listed through by_parent like any other children
+
+
+class ByParent(GlobalSecondaryIndex):
+    Meta = index_meta("by_parent")
+    parent_code = UnicodeAttribute(hash_key=True)
+    code = UnicodeAttribute(range_key=True)
+
+
+class ByCounty(GlobalSecondaryIndex):
+    Meta = index_meta("by_county")
+    county = UnicodeAttribute(hash_key=True)
+    depth_code = UnicodeAttribute(range_key=True)
+
+
+class GridModel(Model):
+    Meta = table_meta("grids")
+
+    code = UnicodeAttribute(hash_key=True)
+    parent_code = UnicodeAttribute()
+    county = UnicodeAttribute()
+    depth_code = UnicodeAttribute()
+    level = UnicodeAttribute()
+    name = UnicodeAttribute()
+    leader_worker_id = UnicodeAttribute(null=True)
+    retired = BooleanAttribute(default=False)
+    next_child_sequence = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    by_parent = ByParent()
+    by_county = ByCounty()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _depth_key(depth: int, code: str) -> str:
+    return f"{depth}#{code}"
+
+
+def get(code: str) -> GridModel:
+    try:
+        return GridModel.get(code)
+    except DoesNotExist:
+        raise NotFound(f"Grid {code} does not exist") from None
+
+
+def find(code: str) -> GridModel | None:
+    try:
+        return GridModel.get(code)
+    except DoesNotExist:
+        return None
+
+
+def build(code: str, name: str, leader_worker_id: str | None = None) -> GridModel:
+    depth = grid_codes.depth_of(code)
+    now = _now()
+    return GridModel(
+        code=code,
+        parent_code=grid_codes.parent_of(code) or ROOT_PARENT,
+        county=grid_codes.county_of(code),
+        depth_code=_depth_key(depth, code),
+        level=grid_codes.LEVELS[depth].key,
+        name=name,
+        leader_worker_id=leader_worker_id,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def create(grid: GridModel) -> GridModel:
+    """Write a new grid whose parent exists and is active; 409 when the code is taken."""
+    if grid.parent_code == ROOT_PARENT:
+        try:
+            grid.save(condition=GridModel.code.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                raise Conflict(f"Grid {grid.code} already exists") from None
+            raise
+        return grid
+    try:
+        with transaction() as write:
+            write.condition_check(
+                GridModel, grid.parent_code,
+                condition=GridModel.code.exists() & (GridModel.retired == False),  # noqa: E712
+            )
+            write.save(grid, condition=GridModel.code.does_not_exist())
+    except TransactWriteError as exc:
+        reasons = [r.code if r else None for r in exc.cancellation_reasons or []]
+        if reasons and reasons[0] == "ConditionalCheckFailed":
+            raise InvalidInput("parent_code",
+                               f"Parent grid {grid.parent_code} does not exist or is retired")
+        if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+            raise Conflict(f"Grid {grid.code} already exists") from None
+        raise
+    return grid
+
+
+def allocate_child_sequence(parent_code: str) -> int:
+    """Atomically take the next child number of a grid (for codes not given by the caller)."""
+    parent = get(parent_code)
+    parent.update(actions=[GridModel.next_child_sequence.add(1)])
+    return parent.next_child_sequence
+
+
+def children(code: str, *, limit: int, cursor: str | None) -> tuple[list[GridModel], str | None]:
+    items, last_key = query_page(GridModel.by_parent.query, hash_key=code, limit=limit,
+                                 cursor=decode_cursor(cursor))
+    return items, encode_cursor(last_key)
+
+
+def subtree(code: str, *, levels: list[int], limit: int, cursor: str | None
+            ) -> tuple[list[GridModel], str | None]:
+    """Grids below `code` at the given depths, level by level, in code order."""
+    state = decode_cursor(cursor) or {"depth": levels[0], "key": None}
+    depth = state.get("depth")
+    if depth not in levels:
+        raise InvalidInput("cursor", "Not a cursor this API returned")
+    found: list[GridModel] = []
+    last_key = state.get("key")
+    for depth in levels[levels.index(depth):]:
+        items, last_key = query_page(
+            GridModel.by_county.query, hash_key=grid_codes.county_of(code),
+            range_key_condition=GridModel.depth_code.startswith(_depth_key(depth, code)),
+            limit=limit - len(found), cursor=last_key)
+        found += items
+        if last_key is not None:
+            return found, encode_cursor({"depth": depth, "key": last_key})
+        if len(found) >= limit:
+            following = levels[levels.index(depth) + 1:]
+            return found, encode_cursor({"depth": following[0], "key": None}) if following else None
+    return found, None

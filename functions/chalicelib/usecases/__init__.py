@@ -1,0 +1,1 @@
+"""Use cases: what the API, the schedules and the CLI call."""

@@ -1,0 +1,166 @@
+"""Routes declared once: the Chalice route, request validation, response shaping
+and the OpenAPI entry all come from one `Resource.route` declaration.
+
+A handler receives its path parameters and, when the operation declares them,
+`body` (a validated pydantic model) and `query` (likewise); it returns an
+instance of the response model (or None for 204). Failures are raised as
+`chalicelib.errors` exceptions and answered with the error envelope.
+"""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from chalicelib import errors
+from chalicelib.observability import logger
+from chalicelib.web import envelope
+
+API_PREFIX = "/api/v1"
+# Chalice would answer other content types with its own 415; every type is let
+# through so that the check below answers in the envelope.
+ANY_CONTENT_TYPE = ["application/json", "*/*"]
+
+
+class Schema(BaseModel):
+    """Base of every request and response model: unknown fields are rejected."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True, str_strip_whitespace=True)
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    name: str
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    public: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+OPERATIONS: list[Operation] = []
+
+
+def validation_details(error: ValidationError, root: str) -> list[dict[str, str]]:
+    details = []
+    for item in error.errors():
+        path = ".".join(str(part) for part in item["loc"]) or root
+        details.append({"field": path, "message": item["msg"], "type": item["type"]})
+    return details
+
+
+def _parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise _HttpError(415, "unsupported_media_type",
+                         "Request body must be application/json")
+    raw = request.raw_body or b""
+    if not raw.strip():
+        raise errors.InvalidInput("body", "A JSON body is required", code="validation_error")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise errors.InvalidInput("body", f"Malformed JSON: {exc}", code="malformed_json")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise errors.WanggeError("Request body is invalid", code="validation_error",
+                                 details=validation_details(exc, "body")) from None
+
+
+def _parse_query(request: Any, model: type[BaseModel] | None) -> BaseModel | None:
+    params = dict(request.query_params or {})
+    if model is None:
+        if params:
+            raise errors.InvalidInput(next(iter(params)), "Unknown query parameter")
+        return None
+    try:
+        return model.model_validate(params)
+    except ValidationError as exc:
+        raise errors.WanggeError("Query parameters are invalid", code="validation_error",
+                                 details=validation_details(exc, "query")) from None
+
+
+class _HttpError(Exception):
+    """A protocol failure (415) that has no place among the domain errors."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _respond(operation: Operation, result: Any) -> Response:
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return Response(body="", status_code=204 if operation.status == 200 else operation.status)
+    if isinstance(result, BaseModel):
+        body = result.model_dump_json(by_alias=True)
+    else:
+        body = json.dumps(result, ensure_ascii=False)
+    return Response(body=body, status_code=operation.status, headers=envelope.JSON_HEADERS)
+
+
+class Resource:
+    """The routes of one resource, grouped in a Chalice blueprint."""
+
+    def __init__(self, import_name: str, tag: str) -> None:
+        self.blueprint = Blueprint(import_name)
+        self.tag = tag
+
+    def route(self, method: str, path: str, *, summary: str,
+              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
+              response: type[BaseModel] | None = None, status: int = 200,
+              public: bool = False) -> Callable:
+        def register(handler: Callable) -> Callable:
+            operation = Operation(method=method, path=API_PREFIX + path, name=handler.__name__,
+                                  summary=summary, tag=self.tag, body=body, query=query,
+                                  response=response, status=status, public=public)
+            OPERATIONS.append(operation)
+            blueprint = self.blueprint
+
+            def view(**path_params: str) -> Response:
+                request = blueprint.current_request
+                try:
+                    kwargs: dict[str, Any] = dict(path_params)
+                    if operation.body is not None:
+                        kwargs["body"] = _parse_body(request, operation.body)
+                    query_model = _parse_query(request, operation.query)
+                    if operation.query is not None:
+                        kwargs["query"] = query_model
+                    return _respond(operation, handler(**kwargs))
+                except errors.WanggeError as exc:
+                    return envelope.from_exception(exc)
+                except _HttpError as exc:
+                    return envelope.error_response(exc.status, exc.code, exc.message)
+                except Exception:
+                    logger.exception("unhandled error", extra={"operation": operation.name})
+                    return envelope.error_response(500, "internal_error", "Internal server error")
+
+            view.__name__ = handler.__name__
+            blueprint.route(path, methods=[method], content_types=ANY_CONTENT_TYPE)(view)
+            return handler
+
+        return register
+
+    def get(self, path: str, **options: Any) -> Callable:
+        return self.route("GET", path, **options)
+
+    def post(self, path: str, **options: Any) -> Callable:
+        return self.route("POST", path, **options)
+
+    def put(self, path: str, **options: Any) -> Callable:
+        return self.route("PUT", path, **options)
+
+    def patch(self, path: str, **options: Any) -> Callable:
+        return self.route("PATCH", path, **options)
+
+    def delete(self, path: str, **options: Any) -> Callable:
+        return self.route("DELETE", path, **options)
