@@ -125,6 +125,26 @@ def load(town: DemoTown) -> bool:
     return True
 
 
+def load_accounts() -> None:
+    """The demo logins of docs/demo-accounts.json (idempotent)."""
+    import json
+    from pathlib import Path
+
+    from chalicelib.usecases import bootstrap
+
+    accounts = Path(__file__).resolve().parent.parent / "docs" / "demo-accounts.json"
+    for account in json.loads(accounts.read_text()):
+        worker_id = DEMO_WORKERS.get(account["phone"])
+        bootstrap.ensure_user(phone=account["phone"], name=account["name"],
+                              role=account["role"], scope_code=account["scope"],
+                              password=account["password"], worker_id=worker_id,
+                              must_change_password=False)
+
+
+# The demo grid leader and grid worker log in as workers of the demo town.
+DEMO_WORKERS = {fake_phone(1): "w000001", fake_phone(2): "w000002"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--preset", choices=sorted(PRESETS), default="sanquan")

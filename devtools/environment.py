@@ -8,11 +8,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ROOT / "functions"
 
 
-def configure(endpoint: str, stage: str = "local", table_prefix: str | None = None) -> None:
+def configure(endpoint: str, stage: str = "local", table_prefix: str | None = None,
+              fast_password_hashing: bool = False) -> None:
     os.environ["WANGGE_STAGE"] = stage
     os.environ["DYNAMODB_ENDPOINT"] = endpoint
     if table_prefix is not None:
         os.environ["WANGGE_TABLE_PREFIX"] = table_prefix
+    if fast_password_hashing:  # argon2 at its cheapest: tests hash hundreds of passwords
+        os.environ["WANGGE_ARGON2"] = "1,1024,1"
     os.environ.setdefault("AWS_REGION", "cn-north-1")
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")

@@ -64,6 +64,7 @@ def main() -> int:
         started = time.perf_counter()
         if demo.load(demo.generate(demo.PRESETS[os.environ.get("DEMO_PRESET", "sanquan")])):
             print(f"Loaded the demo town in {time.perf_counter() - started:.1f}s")
+        demo.load_accounts()
         from app import app
 
         server = local_server.make_server(app, "127.0.0.1", port)

@@ -15,7 +15,7 @@ from devtools import dynamodb_local, environment
 _endpoint = os.environ.get("TEST_DYNAMODB_ENDPOINT")
 _port = None if _endpoint else dynamodb_local.free_port()
 environment.configure(_endpoint or f"http://127.0.0.1:{_port}", stage="test",
-                      table_prefix="wangge-test-")
+                      table_prefix="wangge-test-", fast_password_hashing=True)
 
 
 @pytest.fixture(scope="session")
@@ -81,9 +81,23 @@ class ApiClient:
         return self.request("DELETE", path, **kwargs)
 
 
+    def login(self, phone: str, password: str = "Wangge#2026") -> "ApiClient":
+        """This client, logged in (its requests carry the access token)."""
+        response = self.post("/api/v1/auth/login", {"phone": phone, "password": password})
+        assert response.status == 200, response.body
+        self.session = response.json
+        self.headers["Authorization"] = f"Bearer {self.session['access_token']}"
+        return self
+
+
 @pytest.fixture
 def api(database) -> ApiClient:
+    """An anonymous client."""
     return ApiClient()
+
+
+DEMO_ACCOUNTS = {a["role"]: a for a in json.loads(
+    (environment.ROOT / "docs" / "demo-accounts.json").read_text())}
 
 
 @pytest.fixture(scope="session")
@@ -92,10 +106,38 @@ def demo_town(database):
 
     town = demo.generate(demo.PRESETS["sanquan"])
     demo.load(town)
+    demo.load_accounts()
     return town
+
+
+@pytest.fixture
+def as_role(demo_town):
+    """as_role("grid_worker") -> a client logged in as that demo account."""
+    def login(role: str) -> ApiClient:
+        return ApiClient().login(DEMO_ACCOUNTS[role]["phone"], DEMO_ACCOUNTS[role]["password"])
+    return login
 
 
 @pytest.fixture
 def county_code() -> str:
     """A county code of its own, so a test's grids never meet another test's."""
     return f"{random.randint(41, 65)}{random.randint(0, 9999):04d}"
+
+
+def new_phone() -> str:
+    return f"109{random.randint(0, 99_999_999):08d}"
+
+
+@pytest.fixture
+def county_admin(database, county_code) -> ApiClient:
+    """A client logged in as the admin of a new, empty county of its own."""
+    from chalicelib.usecases import bootstrap
+
+    bootstrap.ensure_county(county_code, "测试县")
+    phone = new_phone()
+    bootstrap.ensure_user(phone=phone, name="县管理员", role="county_admin",
+                          scope_code=county_code, password="Admin#2026",
+                          must_change_password=False)
+    client = ApiClient().login(phone, "Admin#2026")
+    client.county = county_code
+    return client

@@ -3,12 +3,13 @@ from chalicelib.observability import logger
 from chalicelib.schemas.common import Health
 from chalicelib.store import tables
 from chalicelib.web import api, openapi
+from chalicelib.web.access import PUBLIC
 
 resource = api.Resource(__name__, tag="system")
 
 
 @resource.get("/health", summary="Liveness with a real round trip to DynamoDB",
-              response=Health, public=True)
+              response=Health, access=PUBLIC)
 def health() -> Health:
     try:
         tables.ping()
@@ -18,6 +19,6 @@ def health() -> Health:
     return Health(status="ok", database="ok")
 
 
-@resource.get("/openapi.json", summary="This API's OpenAPI 3 document", public=True)
+@resource.get("/openapi.json", summary="This API's OpenAPI 3 document", access=PUBLIC)
 def openapi_document() -> dict:
     return openapi.build(api.OPERATIONS)

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from pynamodb.attributes import TTLAttribute  # noqa: F401 - re-exported for the models
+
 from chalicelib.errors import InvalidInput
 from chalicelib.settings import settings
 
@@ -32,7 +34,7 @@ def table_meta(aggregate: str) -> type:
     return Meta
 
 
-def transaction() -> "TransactWrite":
+def transaction():
     """A transaction on the configured endpoint (items of any table may join it)."""
     from pynamodb.connection import Connection
     from pynamodb.transactions import TransactWrite

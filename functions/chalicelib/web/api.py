@@ -7,6 +7,7 @@ instance of the response model (or None for 204). Failures are raised as
 `chalicelib.errors` exceptions and answered with the error envelope.
 """
 
+import inspect
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -16,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from chalicelib import errors
 from chalicelib.observability import logger
-from chalicelib.web import envelope
+from chalicelib.web import envelope, idempotency
+from chalicelib.web.access import PUBLIC, Access, Caller, RequestParts, authorize, bearer_token
 
 API_PREFIX = "/api/v1"
 # Chalice would answer other content types with its own 415; every type is let
@@ -41,8 +43,13 @@ class Operation:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     status: int = 200
-    public: bool = False
+    access: Access = PUBLIC
+    idempotent: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def public(self) -> bool:
+        return self.access.public
 
 
 OPERATIONS: list[Operation] = []
@@ -96,6 +103,22 @@ class _HttpError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def authenticate(request: Any) -> Caller:
+    """The caller of a request: an API key (machines) or a bearer access token."""
+    from chalicelib.usecases import api_keys, auth
+
+    api_key = request.headers.get("x-api-key")
+    if api_key:
+        caller = api_keys.authenticate(api_key)
+    else:
+        token = bearer_token(request.headers)
+        if token is None:
+            raise errors.Unauthorized("Log in first", code="unauthenticated")
+        caller = auth.authenticate(token)
+    source_ip = ((request.context or {}).get("identity") or {}).get("sourceIp")
+    return Caller(**{**caller.__dict__, "source_ip": source_ip})
+
+
 def _respond(operation: Operation, result: Any) -> Response:
     if isinstance(result, Response):
         return result
@@ -118,23 +141,39 @@ class Resource:
     def route(self, method: str, path: str, *, summary: str,
               body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
               response: type[BaseModel] | None = None, status: int = 200,
-              public: bool = False) -> Callable:
+              access: Access | None = None, idempotent: bool = False) -> Callable:
+        if access is None:
+            raise TypeError(f"{method} {path} declares no access rule; use access.PUBLIC "
+                            "for a public route")
+
         def register(handler: Callable) -> Callable:
             operation = Operation(method=method, path=API_PREFIX + path, name=handler.__name__,
                                   summary=summary, tag=self.tag, body=body, query=query,
-                                  response=response, status=status, public=public)
+                                  response=response, status=status, access=access,
+                                  idempotent=idempotent)
             OPERATIONS.append(operation)
             blueprint = self.blueprint
+            wants_caller = "caller" in inspect.signature(handler).parameters
 
             def view(**path_params: str) -> Response:
                 request = blueprint.current_request
                 try:
+                    caller = None if access.public else authenticate(request)
+                    parts = RequestParts(path=dict(path_params))
                     kwargs: dict[str, Any] = dict(path_params)
                     if operation.body is not None:
-                        kwargs["body"] = _parse_body(request, operation.body)
-                    query_model = _parse_query(request, operation.query)
+                        kwargs["body"] = parts.body = _parse_body(request, operation.body)
+                    parts.query = _parse_query(request, operation.query)
                     if operation.query is not None:
-                        kwargs["query"] = query_model
+                        kwargs["query"] = parts.query
+                    if caller is not None:
+                        authorize(access, caller, parts)
+                    if wants_caller:
+                        kwargs["caller"] = caller
+                    if operation.idempotent:
+                        return idempotency.replay_or_run(
+                            request.headers.get("idempotency-key"), operation, caller, kwargs,
+                            lambda: _respond(operation, handler(**kwargs)))
                     return _respond(operation, handler(**kwargs))
                 except errors.WanggeError as exc:
                     return envelope.from_exception(exc)

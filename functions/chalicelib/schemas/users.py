@@ -1,0 +1,105 @@
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from chalicelib.schemas.auth import PHONE, Role
+from chalicelib.schemas.common import PageQuery
+from chalicelib.web.api import Schema
+
+
+class UserCreate(Schema):
+    phone: str = Field(pattern=PHONE)
+    name: str = Field(min_length=1, max_length=40)
+    role: Role
+    scope_code: str
+    worker_id: str | None = None
+    initial_password: str = Field(min_length=1, max_length=128)
+
+
+class UserUpdate(Schema):
+    name: str | None = Field(None, min_length=1, max_length=40)
+    role: Role | None = None
+    scope_code: str | None = None
+    status: Literal["active", "disabled"] | None = None
+    version: int = Field(ge=1)
+
+
+class PasswordReset(Schema):
+    new_password: str = Field(min_length=1, max_length=128)
+
+
+class UserOut(Schema):
+    user_id: str
+    phone: str = Field(description="Masked unless ?reveal=true")
+    name: str
+    role: Role
+    scope_code: str
+    worker_id: str | None
+    status: Literal["active", "disabled"]
+    must_change_password: bool
+    created_at: datetime
+    version: int
+
+
+class UserPage(Schema):
+    items: list[UserOut]
+    next_cursor: str | None
+
+
+class UserListQuery(PageQuery):
+    scope: str | None = Field(None, description="A grid inside your scope; default: your scope")
+
+
+class RevealQuery(Schema):
+    reveal: bool = Field(False, description="Unmasked personal data; the read is audited")
+
+
+class ApiKeyCreate(Schema):
+    name: str = Field(min_length=1, max_length=60)
+    scope_code: str
+    operations: list[str] = Field(min_length=1, max_length=20)
+
+
+class ApiKeyOut(Schema):
+    key_id: str
+    name: str
+    scope_code: str
+    operations: list[str]
+    revoked: bool
+    created_by: str
+    created_at: datetime
+
+
+class ApiKeyCreated(ApiKeyOut):
+    api_key: str = Field(description="Shown once; only its hash is stored")
+
+
+class ApiKeyPage(Schema):
+    items: list[ApiKeyOut]
+    next_cursor: str | None
+
+
+class AuditQuery(PageQuery):
+    scope: str | None = None
+    user_id: str | None = None
+    record: str | None = None
+    since: datetime | None = Field(None, alias="from")
+    until: datetime | None = Field(None, alias="to")
+
+
+class AuditEntry(Schema):
+    at: datetime
+    actor_id: str
+    actor_role: str
+    action: str
+    record: str
+    scope_code: str
+    fields: str | None
+    source_ip: str | None
+    changes: dict | None
+
+
+class AuditPage(Schema):
+    items: list[AuditEntry]
+    next_cursor: str | None

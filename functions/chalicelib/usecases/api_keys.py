@@ -1,0 +1,69 @@
+"""API keys for machine clients: created by an admin, shown once, stored
+hashed, scoped to a subtree and a few operations, revocable."""
+
+import secrets
+
+from chalicelib import clock
+from chalicelib.domain import grid_codes, tokens
+from chalicelib.errors import InvalidInput, Unauthorized
+from chalicelib.schemas.users import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, ApiKeyPage
+from chalicelib.store import api_keys as key_store
+from chalicelib.store import grids as grid_store
+from chalicelib.store.api_keys import ApiKeyModel
+from chalicelib.usecases import audit
+from chalicelib.web.access import Caller
+
+PREFIX = "wgk"
+# Operations a machine client may be granted (routes name theirs in their Access).
+MACHINE_OPERATIONS = frozenset({"grids.read", "cases.create", "cases.read"})
+
+
+def view(key: ApiKeyModel) -> ApiKeyOut:
+    return ApiKeyOut(key_id=key.key_id, name=key.name, scope_code=key.scope_code,
+                     operations=sorted(key.operations), revoked=bool(key.revoked),
+                     created_by=key.created_by, created_at=key.created_at)
+
+
+def create_key(caller: Caller, request: ApiKeyCreate) -> ApiKeyCreated:
+    grid_codes.depth_of(request.scope_code, "scope_code")
+    unknown = sorted(set(request.operations) - MACHINE_OPERATIONS)
+    if unknown:
+        raise InvalidInput("operations", f"Unknown operations: {', '.join(unknown)}; "
+                                         f"known: {', '.join(sorted(MACHINE_OPERATIONS))}")
+    if grid_store.find(request.scope_code) is None:
+        raise InvalidInput("scope_code", f"Grid {request.scope_code} does not exist")
+    key_id = tokens.new_id()[:16]
+    secret = secrets.token_urlsafe(32)
+    key = key_store.create(key_store.build(
+        key_id=key_id, secret_digest=tokens.digest(secret), name=request.name,
+        scope_code=request.scope_code, operations=set(request.operations),
+        created_by=caller.user_id, created_at=clock.now()))
+    audit.record(caller, action="create", record=f"api_key#{key_id}",
+                 scope_code=request.scope_code, changes={"operations": sorted(key.operations)})
+    return ApiKeyCreated(**view(key).model_dump(), api_key=f"{PREFIX}_{key_id}_{secret}")
+
+
+def list_keys(caller: Caller, *, limit: int, cursor: str | None) -> ApiKeyPage:
+    items, next_cursor = key_store.in_subtree(caller.scope_code, limit=limit, cursor=cursor)
+    return ApiKeyPage(items=[view(k) for k in items], next_cursor=next_cursor)
+
+
+def revoke_key(caller: Caller, key_id: str) -> None:
+    key = key_store.get(key_id)
+    key_store.revoke(key)
+    audit.record(caller, action="revoke", record=f"api_key#{key_id}", scope_code=key.scope_code)
+
+
+def scope_of_key(key_id: str) -> str:
+    return key_store.get(key_id).scope_code
+
+
+def authenticate(api_key: str) -> Caller:
+    prefix, _, rest = api_key.partition("_")
+    key_id, _, secret = rest.partition("_")
+    key = key_store.find(key_id) if prefix == PREFIX and key_id and secret else None
+    if key is None or key.revoked or not tokens.same_digest(tokens.digest(secret),
+                                                             key.secret_digest):
+        raise Unauthorized("Invalid API key", code="invalid_api_key")
+    return Caller(user_id=f"api_key#{key.key_id}", role="machine", scope_code=key.scope_code,
+                  name=key.name, machine_operations=frozenset(key.operations))

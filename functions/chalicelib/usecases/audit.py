@@ -1,0 +1,32 @@
+"""Writing and reading the audit trail."""
+
+from datetime import timedelta
+
+from chalicelib import clock
+from chalicelib.errors import Forbidden
+from chalicelib.schemas.users import AuditEntry, AuditPage, AuditQuery
+from chalicelib.store import audit as audit_store
+from chalicelib.web.access import Caller
+
+
+def record(caller: Caller, *, action: str, record: str, scope_code: str,
+           fields: str | None = None, changes: dict | None = None) -> None:
+    audit_store.append(at=clock.now(), actor_id=caller.user_id, actor_role=caller.role,
+                       action=action, record=record, scope_code=scope_code, fields=fields,
+                       source_ip=caller.source_ip, changes=changes)
+
+
+def list_entries(caller: Caller, query: AuditQuery) -> AuditPage:
+    scope = query.scope or caller.scope_code
+    if not caller.can_see(scope):
+        raise Forbidden("Outside your grid scope", code="out_of_scope")
+    until = query.until or clock.now()
+    since = query.since or until - timedelta(days=30)
+    items, cursor = audit_store.query(scope_code=scope, actor_id=query.user_id,
+                                      record=query.record, since=since, until=until,
+                                      limit=query.limit, cursor=query.cursor)
+    return AuditPage(items=[AuditEntry(at=e.at, actor_id=e.actor_id, actor_role=e.actor_role,
+                                       action=e.action, record=e.record, scope_code=e.scope_code,
+                                       fields=e.fields, source_ip=e.source_ip,
+                                       changes=e.changes.as_dict() if e.changes else None)
+                                for e in items], next_cursor=cursor)

@@ -1,0 +1,30 @@
+"""Setting up a deployment: the county grid and its first administrator.
+Run from the CLI (devtools/admin.py) against local or AWS tables."""
+
+from chalicelib.domain import grid_codes, passwords, roles, tokens
+from chalicelib.errors import InvalidInput
+from chalicelib.store import grids as grid_store
+from chalicelib.store import users as user_store
+from chalicelib.store.users import UserModel
+
+
+def ensure_county(code: str, name: str) -> None:
+    if grid_codes.depth_of(code) != 0:
+        raise InvalidInput("code", "A county code has 6 digits")
+    if grid_store.find(code) is None:
+        grid_store.create(grid_store.build(code, name))
+
+
+def ensure_user(*, phone: str, name: str, role: str, scope_code: str, password: str,
+                worker_id: str | None = None, must_change_password: bool = True) -> UserModel:
+    """The user with this phone, created when absent (idempotent)."""
+    if role not in roles.ROLES:
+        raise InvalidInput("role", f"One of {', '.join(roles.ROLES)}")
+    existing = user_store.find_by_phone(phone)
+    if existing is not None:
+        return existing
+    passwords.check_rules(password, phone, field="password")
+    return user_store.create(user_store.build(
+        user_id=tokens.new_id(), phone=phone, name=name, role=role, scope_code=scope_code,
+        worker_id=worker_id, password_hash=passwords.hash_password(password),
+        must_change_password=must_change_password, created_by=None))

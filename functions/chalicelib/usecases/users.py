@@ -1,0 +1,114 @@
+"""Accounts managed by admins: create within one's own subtree, list, read
+(masked unless revealed, and then audited), change, disable, reset."""
+
+from chalicelib.domain import grid_codes, passwords, roles, tokens
+from chalicelib.domain.personal_data import mask_phone
+from chalicelib.errors import Conflict, Forbidden, InvalidInput
+from chalicelib.schemas.users import PasswordReset, UserCreate, UserOut, UserPage, UserUpdate
+from chalicelib.store import grids as grid_store
+from chalicelib.store import users as user_store
+from chalicelib.store.users import UserModel
+from chalicelib.usecases import audit
+from chalicelib.web.access import Caller
+
+
+def view(user: UserModel, *, reveal: bool = False) -> UserOut:
+    return UserOut(user_id=user.user_id, phone=user.phone if reveal else mask_phone(user.phone),
+                   name=user.name, role=user.role, scope_code=user.scope_code,
+                   worker_id=user.worker_id, status="disabled" if user.disabled else "active",
+                   must_change_password=bool(user.must_change_password),
+                   created_at=user.created_at, version=user.version)
+
+
+def _check_assignment(caller: Caller, role: str, scope_code: str) -> None:
+    grid_codes.depth_of(scope_code, "scope_code")
+    if not caller.can_see(scope_code):
+        raise Forbidden("Users can only be created within your scope", code="out_of_scope")
+    if not roles.may_assign(caller.role, role):
+        raise Forbidden(f"A {caller.role} may not create a {role}", code="role_denied")
+    if grid_store.find(scope_code) is None:
+        raise InvalidInput("scope_code", f"Grid {scope_code} does not exist")
+
+
+def create_user(caller: Caller, request: UserCreate, *, must_change_password: bool = True
+                ) -> UserOut:
+    _check_assignment(caller, request.role, request.scope_code)
+    passwords.check_rules(request.initial_password, request.phone, field="initial_password")
+    user = user_store.build(user_id=tokens.new_id(), phone=request.phone, name=request.name,
+                            role=request.role, scope_code=request.scope_code,
+                            worker_id=request.worker_id,
+                            password_hash=passwords.hash_password(request.initial_password),
+                            must_change_password=must_change_password,
+                            created_by=caller.user_id)
+    user_store.create(user)
+    audit.record(caller, action="create", record=f"user#{user.user_id}",
+                 scope_code=user.scope_code, changes={"role": user.role})
+    return view(user)
+
+
+def list_users(caller: Caller, scope: str | None, *, limit: int, cursor: str | None) -> UserPage:
+    items, next_cursor = user_store.in_subtree(scope or caller.scope_code, limit=limit,
+                                               cursor=cursor)
+    return UserPage(items=[view(u) for u in items], next_cursor=next_cursor)
+
+
+def get_user(caller: Caller, user_id: str, *, reveal: bool) -> UserOut:
+    user = user_store.get(user_id)
+    if reveal:
+        if caller.role not in roles.MAY_REVEAL_PERSONAL_DATA:
+            raise Forbidden("Your role may not read personal data unmasked",
+                            code="reveal_denied")
+        audit.record(caller, action="reveal", record=f"user#{user.user_id}",
+                     scope_code=user.scope_code, fields="phone")
+    return view(user, reveal=reveal)
+
+
+def update_user(caller: Caller, user_id: str, update: UserUpdate) -> UserOut:
+    user = user_store.get(user_id)
+    if user.user_id == caller.user_id and (update.role or update.scope_code or update.status):
+        raise Forbidden("You cannot change your own role, scope or status", code="self_change")
+    if user.version != update.version:
+        raise Conflict("The user was changed by someone else; reload and retry",
+                       code="version_conflict")
+    if not roles.may_assign(caller.role, user.role):
+        raise Forbidden(f"A {caller.role} may not change a {user.role}", code="role_denied")
+    changes: dict[str, str] = {}
+    if update.role is not None or update.scope_code is not None:
+        role, scope = update.role or user.role, update.scope_code or user.scope_code
+        _check_assignment(caller, role, scope)
+        changes.update(role=role, scope_code=scope)
+        user.role, user.scope_code = role, scope
+        user.county = grid_codes.county_of(scope)
+        user.scope_user = user_store.scope_user_key(scope, user.user_id)
+    if update.name is not None:
+        user.name = changes["name"] = update.name
+    disabling = update.status == "disabled" and not user.disabled
+    if update.status is not None:
+        user.disabled = update.status == "disabled"
+        changes["status"] = update.status
+    user_store.save(user)
+    if disabling or "role" in changes:
+        user_store.revoke_sessions_of(user.user_id, "disabled" if disabling else "role changed")
+    audit.record(caller, action="update", record=f"user#{user.user_id}",
+                 scope_code=user.scope_code, changes=changes)
+    return view(user)
+
+
+def reset_password(caller: Caller, user_id: str, request: PasswordReset) -> UserOut:
+    user = user_store.get(user_id)
+    if not roles.may_assign(caller.role, user.role):
+        raise Forbidden(f"A {caller.role} may not reset a {user.role}", code="role_denied")
+    passwords.check_rules(request.new_password, user.phone)
+    user.password_hash = passwords.hash_password(request.new_password)
+    user.must_change_password = True
+    user_store.save(user)
+    user_store.revoke_sessions_of(user.user_id, "password reset")
+    audit.record(caller, action="reset_password", record=f"user#{user.user_id}",
+                 scope_code=user.scope_code)
+    return view(user)
+
+
+def scope_of_user(user_id: str) -> str:
+    return user_store.get(user_id).scope_code
+
+
