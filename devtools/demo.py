@@ -117,9 +117,15 @@ def load(town: DemoTown) -> bool:
     with WorkerModel.batch_write() as batch:
         for worker in town.workers:
             batch.save(WorkerModel(**worker, status="active", created_at=now, version=1))
+    children: dict[str, int] = {}
+    for grid in town.grids:
+        parent = grid["code"][:-2] if len(grid["code"]) > 12 else None
+        if parent:
+            children[parent] = children.get(parent, 0) + 1
     with GridModel.batch_write() as batch:
         for grid in reversed(town.grids):
             item = grid_store.build(grid["code"], grid["name"], grid["leader"])
+            item.next_child_sequence = children.get(grid["code"], 0)
             item.version = 1
             batch.save(item)
     return True

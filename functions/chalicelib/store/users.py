@@ -246,4 +246,4 @@ def save_throttle(item: LoginThrottleModel, throttle: LoginThrottle, expires_at:
 
 
 def clear_throttle(phone: str) -> None:
-    LoginThrottleModel(phone=phone).delete()
+    LoginThrottleModel(phone=phone).delete(add_version_condition=False)

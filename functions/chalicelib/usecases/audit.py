@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from chalicelib import clock
-from chalicelib.errors import Forbidden
+from chalicelib.errors import Forbidden, InvalidInput
 from chalicelib.schemas.users import AuditEntry, AuditPage, AuditQuery
 from chalicelib.store import audit as audit_store
 from chalicelib.web.access import Caller
@@ -22,6 +22,8 @@ def list_entries(caller: Caller, query: AuditQuery) -> AuditPage:
         raise Forbidden("Outside your grid scope", code="out_of_scope")
     until = query.until or clock.now()
     since = query.since or until - timedelta(days=30)
+    if since > until:
+        raise InvalidInput("from", "from must not be later than to")
     items, cursor = audit_store.query(scope_code=scope, actor_id=query.user_id,
                                       record=query.record, since=since, until=until,
                                       limit=query.limit, cursor=query.cursor)

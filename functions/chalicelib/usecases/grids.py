@@ -1,5 +1,5 @@
 from chalicelib.domain import grid_codes
-from chalicelib.errors import InvalidInput
+from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.schemas.grids import GridCreate, GridOut, GridPage
 from chalicelib.store import grids as grid_store
 from chalicelib.store.grids import ROOT_PARENT, GridModel
@@ -20,16 +20,24 @@ def create_grid(request: GridCreate) -> GridOut:
     parent_code = request.parent_code
     if parent_code is not None:
         grid_codes.depth_of(parent_code, "parent_code")
-    code = request.code
-    if code is None:
-        if parent_code is None:
-            raise InvalidInput("code", "A county grid needs its 6-digit division code")
-        if grid_codes.depth_of(parent_code, "parent_code") < 2:
-            raise InvalidInput("code", "Towns and villages take their statistical division code")
-        code = grid_codes.child_code(parent_code, grid_store.allocate_child_sequence(parent_code))
-    grid_codes.validate_child(parent_code, code)
-    grid = grid_store.build(code, request.name, request.leader_worker_id)
-    return view(grid_store.create(grid))
+    if request.code is not None:
+        grid_codes.validate_child(parent_code, request.code)
+        return view(grid_store.create(grid_store.build(request.code, request.name,
+                                                       request.leader_worker_id)))
+    if parent_code is None:
+        raise InvalidInput("code", "A county grid needs its 6-digit division code")
+    if grid_codes.depth_of(parent_code, "parent_code") < 2:
+        raise InvalidInput("code", "Towns and villages take their statistical division code")
+    # Codes given explicitly (imports, the demo) may already hold the next
+    # number; the counter only ever moves forward, so skipping them ends.
+    while True:
+        code = grid_codes.child_code(parent_code,
+                                     grid_store.allocate_child_sequence(parent_code))
+        try:
+            return view(grid_store.create(grid_store.build(code, request.name,
+                                                           request.leader_worker_id)))
+        except Conflict:
+            continue
 
 
 def get_grid(code: str) -> GridOut:

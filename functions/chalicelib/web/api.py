@@ -173,7 +173,8 @@ class Resource:
                     if operation.idempotent:
                         return idempotency.replay_or_run(
                             request.headers.get("idempotency-key"), operation, caller, kwargs,
-                            lambda: _respond(operation, handler(**kwargs)))
+                            lambda: _respond(operation, handler(**kwargs)),
+                            blueprint.lambda_context)
                     return _respond(operation, handler(**kwargs))
                 except errors.WanggeError as exc:
                     return envelope.from_exception(exc)

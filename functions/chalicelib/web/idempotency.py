@@ -39,7 +39,7 @@ def _fingerprint(value: Any) -> Any:
 
 
 def replay_or_run(key: str | None, operation: Any, caller: Any, kwargs: dict[str, Any],
-                  run: Callable[[], Response]) -> Response:
+                  run: Callable[[], Response], lambda_context: Any) -> Response:
     if key is None:
         return run()
     if not 8 <= len(key) <= KEY_MAX_LENGTH:
@@ -55,6 +55,8 @@ def replay_or_run(key: str | None, operation: Any, caller: Any, kwargs: dict[str
     config = IdempotencyConfig(event_key_jmespath="[key, who, op]",
                                payload_validation_jmespath="input",
                                expires_after_seconds=24 * 3600)
+    if lambda_context is not None:
+        config.register_lambda_context(lambda_context)
 
     @idempotent_function(data_keyword_argument="request", persistence_store=_store(),
                          config=config)
