@@ -44,7 +44,8 @@ def _distribution() -> Path:
 
 def require_java() -> str:
     java = shutil.which("java")
-    if java is None:
+    # The loopback launcher runs from source, which needs a JDK, not only a JRE.
+    if java is None or shutil.which("javac") is None:
         raise StackError(
             "Java is missing. DynamoDB Local needs a JDK 17+: "
             "`apt-get install default-jdk-headless` (Debian/Ubuntu) or your platform's JDK."
