@@ -10,13 +10,18 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: run test deps requirements sweep bench clean
 
-run: deps
+# The web app (frontend/) and the deployment (infra/) bring their own targets:
+# frontend-deps, frontend-build, frontend-test; infra-deps.
+include frontend/frontend.mk
+include infra/infra.mk
+
+run: deps frontend-build
 	@$(PY) -m devtools.run
 
-test: deps
+test: deps frontend-build frontend-test
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
-deps: $(PY_STAMP) $(NODE_STAMP)
+deps: $(PY_STAMP) $(NODE_STAMP) frontend-deps infra-deps
 
 $(PY_STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is missing"; exit 1; }
@@ -37,4 +42,4 @@ bench: deps
 	@$(PY) bench/cold_import.py
 
 clean:
-	rm -rf $(VENV) node_modules .data
+	rm -rf $(VENV) node_modules .data frontend/node_modules frontend/dist infra/node_modules infra/cdk.out
