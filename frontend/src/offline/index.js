@@ -1,0 +1,44 @@
+// The app's outbox, wired to the API client, the session and the network.
+import { computed, reactive } from 'vue'
+import { user } from '../auth/session.js'
+import { createOutbox } from './outbox.js'
+import { kindOf, sendJson } from './kinds.js'
+import { openStore } from './store.js'
+
+export const network = reactive({ online: typeof navigator === 'undefined' || navigator.onLine !== false })
+
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('wangge-outbox') : null
+
+export const outbox = createOutbox({
+  openStore,
+  currentUserId: () => user.value?.user_id || null,
+  isOnline: () => network.online,
+  send: (entry) => (kindOf(entry).send || sendJson)(entry),
+  onChange: () => channel?.postMessage('changed'),
+})
+
+outbox.on(({ type, entry, answer }) => {
+  if (type === 'synced') kindOf(entry).synced?.(answer, entry)
+})
+
+/** The signed-in user's entries; others' wait until their owner signs in here. */
+export const myEntries = computed(() => outbox.state.entries
+  .filter((entry) => entry.userId === user.value?.user_id))
+export const pendingCount = computed(() => myEntries.value.filter((e) => e.status === 'pending').length)
+export const failedCount = computed(() => myEntries.value.filter((e) => e.status === 'failed').length)
+
+let started = false
+
+/** Load the outbox and send on every occasion: now, when the network returns,
+ *  when the app comes back to the foreground, and when another tab changes it. */
+export function startOutbox() {
+  if (started) return
+  started = true
+  outbox.reload().then(() => outbox.flush()).catch(() => {})
+  if (channel) channel.onmessage = () => outbox.reload().catch(() => {})
+  window.addEventListener('online', () => { network.online = true; outbox.flush() })
+  window.addEventListener('offline', () => { network.online = false })
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') outbox.flush()
+  })
+}

@@ -1,0 +1,40 @@
+// The kinds of write the outbox carries: how the outbox screen names one, how
+// it is sent, and what the app does with the server's answer. A later screen
+// that writes adds its kind here (this file is in the first download, because
+// the outbox sends and lists entries before any screen is opened):
+//   title(entry, t)    the entry's line in the outbox list (required)
+//   detail(entry, t)   a second line, e.g. what was changed (optional)
+//   send(entry)        how to send it (optional; default: the JSON body with the
+//                      entry's id as Idempotency-Key). A kind whose entries carry
+//                      `files` (a photo Blob of an offline case report) must give
+//                      one, e.g. upload each file under a key derived from the
+//                      entry's id, then send the body that refers to them.
+//   synced(answer)     what to do with the server's answer (optional)
+//   retryChanges(entry) changes to a failed entry's body before the user's retry,
+//                      e.g. the latest version after a version_conflict (optional)
+import { get, request } from '../api/client.js'
+import { setUser } from '../auth/session.js'
+
+export function sendJson(entry) {
+  if (entry.files) throw new Error(`outbox kind ${entry.kind} carries files but has no send()`)
+  return request(entry.method, entry.path, { body: entry.body, idempotencyKey: entry.id,
+    retries: 0 })
+}
+
+const fieldList = (entry, t) => Object.entries(entry.summary || {})
+  .map(([field, value]) => `${t(`me.${field}`)}：${value}`).join('；')
+
+export const KINDS = {
+  profile: {
+    title: (_entry, t) => t('outbox.kinds.profile'),
+    detail: fieldList,
+    synced: (answer) => setUser(answer),
+    retryChanges: async (entry) => (entry.lastError?.code === 'version_conflict'
+      ? { version: (await get('/me')).version } : null),
+  },
+}
+
+/** The kind of an entry; entries of an unknown kind (from another build) still show and send. */
+export function kindOf(entry) {
+  return KINDS[entry.kind] || { title: () => `${entry.method} ${entry.path}` }
+}
