@@ -7,7 +7,8 @@ import App from './App.vue'
 import { i18n, setLocale } from './i18n.js'
 import { makeRouter } from './router.js'
 import { adopt, clear } from './auth/session.js'
-import { network, outbox } from './offline/index.js'
+import { outbox, startOutbox } from './offline/index.js'
+import { network } from './network.js'
 
 export const PROFILES = {
   grid_worker: { user_id: 'u-worker', name: '微网格员', phone: '100****0002', role: 'grid_worker',
@@ -54,6 +55,7 @@ export async function mountApp(path = '/') {
   await router.isReady()
   const wrapper = mount(App, { global: { plugins: [i18n, router] }, attachTo: document.body })
   mounted = wrapper
+  startOutbox()
   await settle()
   return { wrapper, router }
 }
@@ -77,7 +79,7 @@ export async function reset() {
   mounted?.unmount()
   mounted = null
   for (const entry of await outbox.reload()) await outbox.discard(entry.seq)
-  network.online = true
+  Object.assign(network, { online: true, answering: true })
   clear()
   vi.unstubAllGlobals()
   // A retry a screen scheduled before the test ended must not reach the network.

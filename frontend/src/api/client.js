@@ -14,6 +14,8 @@
 //   the offline outbox (offline/outbox.js), which keeps them and resends them
 //   with the same key across reloads and outages.
 
+import { network } from '../network.js'
+
 export const BASE = '/api/v1'
 const DEFAULT_TIMEOUT_MS = 15000
 
@@ -53,10 +55,6 @@ export function backoffMs(attempt, error, random = Math.random) {
   return Math.round(base * (0.7 + 0.6 * random()))
 }
 
-function isOffline() {
-  return typeof navigator !== 'undefined' && navigator.onLine === false
-}
-
 async function once(method, path, { body, headers = {}, idempotencyKey, useAuth, timeoutMs }) {
   const finalHeaders = { Accept: 'application/json', ...headers }
   if (body !== undefined) finalHeaders['Content-Type'] = 'application/json'
@@ -79,11 +77,13 @@ async function once(method, path, { body, headers = {}, idempotencyKey, useAuth,
       cache: 'no-store',
     })
   } catch (cause) {
+    network.answering = false
     throw new ApiError({ status: 0, code: timedOut ? 'timeout' : 'network_error',
       message: String(cause?.message || cause) })
   } finally {
     if (timer) clearTimeout(timer)
   }
+  network.answering = true
   const type = response.headers.get('Content-Type') || ''
   let payload = null
   if (response.status !== 204) {
@@ -133,7 +133,7 @@ export async function request(method, path, options = {}) {
       if (error.status === 403 && error.code === 'password_change_required') {
         authProvider?.passwordChangeRequired(error)
       }
-      if (error.transient && attempt < retries && !isOffline()) {
+      if (error.transient && attempt < retries && network.online) {
         await sleep(backoffMs(attempt, error))
         attempt += 1
         continue

@@ -27,7 +27,7 @@ export default {
   home: { greeting: 'Hello, {name}', scope: 'Scope: {name}', myGrid: 'My grid', childrenCount: '{n}' },
   grid: { code: 'Unified code', children: 'Sub-grids', noChildren: 'No sub-grids', up: 'Up' },
   accounts: {
-    explain: 'The sign-in accounts of your area.', empty: 'No accounts', disabled: 'Disabled',
+    scope: 'Area {code}', explain: 'The sign-in accounts of your area.', empty: 'No accounts', disabled: 'Disabled',
     initialPassword: 'Initial password',
   },
   forbidden: { title: 'Not allowed', hint: 'Your role cannot use this feature.' },
@@ -42,7 +42,7 @@ export default {
   },
   outbox: {
     title: 'Pending changes', empty: 'Nothing waiting to sync', pending: 'Waiting', failed: 'Failed',
-    syncNow: 'Sync now', waitingForNetwork: 'Waiting for the network', discard: 'Discard',
+    syncing: 'Syncing…', syncNow: 'Sync now', waitingForNetwork: 'Waiting for the network', discard: 'Discard',
     discardConfirm: 'This change will never be sent. Discard it?', attempts: '{n} attempts',
     banner: '{n} changes waiting to sync', bannerFailed: '{n} changes failed to sync', createdAt: 'Saved {time}',
     explain: 'Changes made offline or on a weak signal are kept on this phone and sent in order when the network returns: never lost, never applied twice.',

@@ -26,7 +26,7 @@ export default {
   home: { greeting: '{name}，您好', scope: '管辖范围：{name}', myGrid: '我的网格', childrenCount: '{n} 个' },
   grid: { code: '统一编码', children: '下级网格', noChildren: '暂无下级网格', up: '上级' },
   accounts: {
-    explain: '本辖区内的登录账号。', empty: '暂无账号', disabled: '已停用', initialPassword: '未改初始密码',
+    scope: '辖区 {code}', explain: '本辖区内的登录账号。', empty: '暂无账号', disabled: '已停用', initialPassword: '未改初始密码',
   },
   forbidden: { title: '无权访问', hint: '当前角色不能使用该功能。' },
   notFound: { title: '页面不存在', hint: '链接可能有误，或页面已移动。' },
@@ -40,7 +40,7 @@ export default {
   },
   outbox: {
     title: '待同步记录', empty: '没有待同步的记录', pending: '等待同步', failed: '同步失败',
-    syncNow: '立即同步', waitingForNetwork: '等待网络恢复', discard: '放弃',
+    syncing: '正在同步…', syncNow: '立即同步', waitingForNetwork: '等待网络恢复', discard: '放弃',
     discardConfirm: '放弃后这条修改将不会提交，确定放弃？', attempts: '已尝试 {n} 次',
     banner: '有 {n} 条记录待同步', bannerFailed: '{n} 条记录同步失败，请处理', createdAt: '保存于 {time}',
     explain: '离线或信号差时的修改先保存在本机，联网后按顺序自动提交，不会丢失也不会重复。',

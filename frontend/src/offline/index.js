@@ -1,11 +1,10 @@
 // The app's outbox, wired to the API client, the session and the network.
-import { computed, reactive } from 'vue'
+import { computed, watch } from 'vue'
 import { user } from '../auth/session.js'
+import { network } from '../network.js'
 import { createOutbox } from './outbox.js'
 import { kindOf, sendJson } from './kinds.js'
 import { openStore } from './store.js'
-
-export const network = reactive({ online: typeof navigator === 'undefined' || navigator.onLine !== false })
 
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('wangge-outbox') : null
 
@@ -29,8 +28,9 @@ export const failedCount = computed(() => myEntries.value.filter((e) => e.status
 
 let started = false
 
-/** Load the outbox and send on every occasion: now, when the network returns,
- *  when the app comes back to the foreground, and when another tab changes it. */
+/** Load the outbox and send on every occasion: now, when the network returns
+ *  or the server answers again, when the app comes back to the foreground, and
+ *  when another tab changes it. */
 export function startOutbox() {
   if (started) return
   started = true
@@ -38,6 +38,8 @@ export function startOutbox() {
   if (channel) channel.onmessage = () => outbox.reload().catch(() => {})
   window.addEventListener('online', () => { network.online = true; outbox.flush() })
   window.addEventListener('offline', () => { network.online = false })
+  // The server answered again (any screen's call): what waited goes out now.
+  watch(() => network.answering, (answering) => answering && outbox.flush())
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') outbox.flush()
   })

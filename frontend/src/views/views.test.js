@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { envelope, json, mountApp, PROFILES, reset, settle, shown, signIn, stubApi }
   from '../test-utils.js'
-import { network, outbox } from '../offline/index.js'
+import { outbox } from '../offline/index.js'
+import { network } from '../network.js'
 import { session } from '../auth/session.js'
 
 afterEach(reset)
@@ -204,6 +205,28 @@ describe('profile and outbox', () => {
     expect(session.data.user).toMatchObject({ note: '今天值班', version: 2 })
     expect(wrapper.find('[data-test="outbox-banner"]').exists()).toBe(false)
     expect(wrapper.text()).toContain('没有待同步的记录')
+  })
+
+  it('notices a server that does not answer, and sends what waited as soon as it answers again', async () => {
+    signIn(PROFILES.grid_worker)
+    const patches = []
+    let answering = false // the browser says online all along, as phones on a weak signal do
+    stubApi({
+      ...profileApi({ online: () => answering, patches }),
+      'GET /api/v1/grids/1408251022010101': () => (answering
+        ? json(200, grid('1408251022010101', '三泉村1-1微网格')) : new TypeError('Failed to fetch')),
+      'GET /api/v1/grids/1408251022010101/children': () => json(200, { items: [], next_cursor: null }),
+    })
+    const { wrapper, router } = await mountApp('/me')
+    await shown(wrapper, '[data-test="profile-form"]')
+    await saveNote(wrapper, '雨天巡查')
+    await vi.waitFor(() => expect(statusOf(wrapper).text()).toBe('已离线保存，联网后自动同步'))
+    expect(wrapper.find('[data-test="offline-banner"]').exists()).toBe(true)
+    answering = true
+    await router.push('/') // any call that gets an answer
+    await vi.waitFor(() => expect(patches).toHaveLength(1))
+    await vi.waitFor(() => expect(wrapper.find('[data-test="outbox-banner"]').exists()).toBe(false))
+    expect(wrapper.find('[data-test="offline-banner"]').exists()).toBe(false)
   })
 
   it('saves at once when online, and says a conflict in place, keeping the input', async () => {

@@ -1,0 +1,12 @@
+// Whether the server can be reached. The browser's online flag alone misses a
+// phone that has a network but no way through (a weak signal, a captive
+// Wi-Fi), so the API client also reports each call that got no answer, and
+// each that got one.
+import { reactive } from 'vue'
+
+export const network = reactive({
+  online: typeof navigator === 'undefined' || navigator.onLine !== false,
+  answering: true,
+})
+
+export const offline = () => !network.online || !network.answering

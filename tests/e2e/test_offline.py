@@ -1,0 +1,94 @@
+"""Working without signal: the app shell from the service worker, and a write
+made offline that reaches the server exactly once when the network returns."""
+
+from playwright.sync_api import BrowserContext, Page, Route, expect
+
+from tests.e2e.conftest import log_in, profile_of
+
+NOTE = "周三全天在村委会值班"
+
+
+def test_a_profile_edit_made_offline_syncs_exactly_once(context: BrowserContext, page: Page,
+                                                       screenshot, new_account):
+    phone, password = new_account()
+    before = profile_of(phone, password)["version"]
+    log_in(page, phone, password)
+    expect(page.locator('[data-test="role"]')).to_have_text("网格员")
+    page.goto("/me")
+
+    context.set_offline(True)
+    expect(page.locator('[data-test="offline-banner"]')).to_be_visible()
+    page.locator('textarea[name="note"]').fill(NOTE)
+    page.locator('[data-test="profile-save"]').click()
+    expect(page.locator('[data-test="profile-status"]')).to_have_text("已离线保存，联网后自动同步")
+    expect(page.locator('[data-test="outbox-banner"]')).to_have_text("有 1 条记录待同步")
+    screenshot(page, "me-saved-offline")
+    page.locator('[data-test="outbox-banner"]').click()
+    expect(page.locator('[data-test="outbox-list"] [data-status="pending"]')).to_contain_text(
+        f"备注：{NOTE}")
+    screenshot(page, "outbox-offline")
+    assert profile_of(phone, password)["version"] == before
+
+    context.set_offline(False)
+    expect(page.locator('[data-test="empty-state"]')).to_have_text("没有待同步的记录")
+    expect(page.locator('[data-test="outbox-banner"]')).to_have_count(0)
+    after = profile_of(phone, password)
+    assert (after["version"], after["note"]) == (before + 1, NOTE)
+
+    page.reload()  # another occasion to send: nothing is left to send again
+    expect(page.locator('[data-test="empty-state"]')).to_have_text("没有待同步的记录")
+    assert profile_of(phone, password)["version"] == before + 1
+
+
+def test_the_app_opens_without_signal(context: BrowserContext, page: Page, screenshot,
+                                      new_account):
+    phone, password = new_account()
+    log_in(page, phone, password)
+    expect(page.locator('[data-test="role"]')).to_have_text("网格员")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
+
+    context.set_offline(True)
+    page.reload()  # the service worker answers with the shell it keeps
+    expect(page.locator('[data-test="role"]')).to_have_text("网格员")
+    expect(page.locator('[data-test="error-state"]')).to_contain_text("网络不可用")
+    expect(page.locator('[data-test="offline-banner"]')).to_be_visible()
+    screenshot(page, "home-offline")
+    page.goto("/me")  # a screen loaded lazily comes from the cache too
+    expect(page.locator('[data-test="profile-form"]')).to_be_visible()
+
+
+def test_a_write_whose_answer_was_lost_is_resent_with_its_key_and_applied_once(
+        page: Page, screenshot, new_account):
+    phone, password = new_account()
+    before = profile_of(phone, password)["version"]
+    keys = []
+
+    def lose_the_first_answer(route: Route) -> None:
+        if route.request.method != "PATCH":
+            route.continue_()
+            return
+        keys.append(route.request.headers["idempotency-key"])
+        if len(keys) == 1:
+            route.fetch()  # the server applies the write ...
+            route.abort("internetdisconnected")  # ... and its answer never arrives
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/me", lose_the_first_answer)
+    log_in(page, phone, password)
+    expect(page.locator('[data-test="role"]')).to_have_text("网格员")
+    page.goto("/me")
+    page.locator('textarea[name="note"]').fill(NOTE)
+    page.locator('[data-test="profile-save"]').click()
+    expect(page.locator('[data-test="profile-status"]')).to_have_text("已离线保存，联网后自动同步")
+    assert profile_of(phone, password)["version"] == before + 1  # applied, though unanswered
+
+    page.goto("/outbox")
+    expect(page.locator('[data-status="pending"]')).to_contain_text("网络不可用")
+    screenshot(page, "outbox-pending")
+    page.reload()  # the entry waits in IndexedDB and goes out again when the app starts
+    expect(page.locator('[data-test="empty-state"]')).to_have_text("没有待同步的记录")
+    assert len(keys) >= 2 and set(keys) == {keys[0]}  # resent (maybe more than once), one key
+    after = profile_of(phone, password)
+    assert (after["version"], after["note"]) == (before + 1, NOTE)
