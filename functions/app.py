@@ -10,3 +10,27 @@ app.register_middleware(http_middleware, "http")
 
 for routes in (system, auth, users, grids):
     app.register_blueprint(routes.resource.blueprint, url_prefix=API_PREFIX)
+
+
+# The case loop (事件闭环): cases, 12345 hotline intake, Open311 GeoReport v2.
+from chalice import Rate  # noqa: E402
+from chalicelib.routes import cases, hotline, open311  # noqa: E402
+
+for routes in (cases, hotline, open311):
+    app.register_blueprint(routes.resource.blueprint, url_prefix=API_PREFIX)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="case-deadlines")
+def case_deadlines(event):
+    """Warn before a case's stage runs out, mark it overdue and escalate after."""
+    from chalicelib.usecases import case_deadlines
+
+    case_deadlines.sweep()
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="hotline-callbacks")
+def hotline_callbacks(event):
+    """Notify the 12345 platform of closed tickets; retry failures with back-off."""
+    from chalicelib.usecases import hotline
+
+    hotline.deliver_callbacks()

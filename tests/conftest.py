@@ -16,6 +16,11 @@ _endpoint = os.environ.get("TEST_DYNAMODB_ENDPOINT")
 _port = None if _endpoint else dynamodb_local.free_port()
 environment.configure(_endpoint or f"http://127.0.0.1:{_port}", stage="test",
                       table_prefix="wangge-test-", fast_password_hashing=True)
+# Case photos go to a local S3-compatible server (devtools/s3_local.py), started
+# for the tests that use the database.
+_s3_port = dynamodb_local.free_port()
+os.environ["S3_ENDPOINT"] = f"http://127.0.0.1:{_s3_port}"
+os.environ["WANGGE_ATTACHMENTS_BUCKET"] = "wangge-test-attachments"
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +32,21 @@ def database():
     yield
     if server is not None:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    from devtools import s3_local
+
+    server = s3_local.start(os.environ["WANGGE_ATTACHMENTS_BUCKET"], _s3_port)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _s3_for_database_tests(request):
+    if "database" in request.fixturenames:
+        request.getfixturevalue("s3_server")
 
 
 @dataclass

@@ -12,6 +12,9 @@ class Settings:
     dynamodb_endpoint: str | None
     max_body_bytes: int
     argon2_parameters: tuple[int, int, int]  # time cost, memory KiB, parallelism
+    attachments_bucket: str = "wangge-local-attachments"
+    s3_endpoint: str | None = None  # a local S3-compatible server; unset on AWS
+    case_reopen_days: int = 15  # a supervisor may reopen a closed case this long
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -25,6 +28,10 @@ class Settings:
             max_body_bytes=int(os.environ.get("WANGGE_MAX_BODY_BYTES", str(1024 * 1024))),
             argon2_parameters=tuple(  # type: ignore[arg-type]
                 int(part) for part in os.environ.get("WANGGE_ARGON2", "3,65536,4").split(",")),
+            attachments_bucket=os.environ.get("WANGGE_ATTACHMENTS_BUCKET",
+                                              f"wangge-{stage}-attachments"),
+            s3_endpoint=os.environ.get("S3_ENDPOINT") or None,
+            case_reopen_days=int(os.environ.get("WANGGE_CASE_REOPEN_DAYS", "15")),
         )
 
     def table_name(self, aggregate: str) -> str:

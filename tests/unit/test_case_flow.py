@@ -1,17 +1,16 @@
 """The case state machine, who may take each step, and the deadline step, without a database."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from chalicelib.domain import case_flow, case_indicators
 from chalicelib.domain.case_categories import DEFAULT_BY_CODE
 from chalicelib.domain.case_flow import Case
 from chalicelib.errors import Conflict, Forbidden, InvalidInput
 
 MICRO, VILLAGE, TOWN = "1408251022010101", "140825102201", "140825102"
-NOW = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)  # Monday 09:00 in Shanghai
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
 
 
 @dataclass(frozen=True)

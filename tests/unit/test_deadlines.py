@@ -1,15 +1,14 @@
 """Working-day deadlines on the Chinese calendar, holidays and 调休 included."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from chalicelib.domain import deadlines
 from chalicelib.domain.deadlines import SHANGHAI, TimeLimit
 
 
 def shanghai(*args):
-    return datetime(*args, tzinfo=SHANGHAI).astimezone(timezone.utc)
+    return datetime(*args, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def due_day(start, limit):
@@ -44,7 +43,7 @@ def test_spring_festival_make_up_saturdays():
 
 def test_the_day_boundary_is_shanghai_midnight_not_utc():
     # 23:30 UTC on the 22nd is 07:30 on Monday the 23rd in Shanghai.
-    start = datetime(2026, 11, 22, 23, 30, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
     assert due_day(start, "1wd") == ("2026-11-24", False)
 
 

@@ -465,3 +465,16 @@ def annotate(case: Case, action: str, actor: Actor, now: datetime, *, note: str 
                    data=dict(data or {}), from_grid=case.handling_grid,
                    to_grid=case.handling_grid)
     return Outcome(case=after, events=[event], before=case)
+
+
+def recompute(case: Case, now: datetime) -> Outcome | None:
+    """Estimated deadlines made exact once the calendar knows their year; None: no change."""
+    after = replace(case, attachments=list(case.attachments))
+    if not recompute_due(after) and (after.due_estimated, after.close_due_estimated) == (
+            case.due_estimated, case.close_due_estimated):
+        return None
+    after.updated_at = now
+    event = _event("deadline_recomputed", case, SystemActor(), now, data={
+        "due_at": after.due_at.isoformat() if after.due_at else None,
+        "close_due_at": after.close_due_at.isoformat() if after.close_due_at else None})
+    return Outcome(case=after, events=[event], before=case)

@@ -3,14 +3,20 @@ infra/ all derive the schema from these models."""
 
 from chalicelib.store.api_keys import ApiKeyModel
 from chalicelib.store.audit import AuditModel
+from chalicelib.store.case_callbacks import CallbackModel
+from chalicelib.store.case_categories import CaseCategoryModel
+from chalicelib.store.cases import CaseEventModel, CaseKeyModel, CaseModel
 from chalicelib.store.counters import CounterModel
 from chalicelib.store.grids import GridModel
 from chalicelib.store.idempotency import IdempotencyModel
+from chalicelib.store.sweep_marks import SweepMarkModel
 from chalicelib.store.users import LoginThrottleModel, SessionModel, UserModel, UserPhoneModel
 from chalicelib.store.workers import WorkerModel
 
 ALL_MODELS = (GridModel, WorkerModel, UserModel, UserPhoneModel, SessionModel,
               LoginThrottleModel, ApiKeyModel, AuditModel, IdempotencyModel, CounterModel)
+ALL_MODELS += (CaseModel, CaseEventModel, CaseKeyModel, CallbackModel, CaseCategoryModel,
+               SweepMarkModel)
 # Attributes DynamoDB expires items by (the infra enables TTL on them).
 TTL_ATTRIBUTES = {SessionModel: "expires_at", LoginThrottleModel: "expires_at",
                   IdempotencyModel: "expiration"}

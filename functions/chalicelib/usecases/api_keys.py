@@ -16,6 +16,8 @@ from chalicelib.web.access import Caller
 PREFIX = "wgk"
 # Operations a machine client may be granted (routes name theirs in their Access).
 MACHINE_OPERATIONS = frozenset({"grids.read", "cases.create", "cases.read"})
+# The 12345 platform records its follow-up calls (回访) on the cases it filed.
+MACHINE_OPERATIONS |= {"cases.follow_up"}
 
 
 def view(key: ApiKeyModel) -> ApiKeyOut:

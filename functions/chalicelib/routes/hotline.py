@@ -1,0 +1,55 @@
+from chalice import Response
+
+from chalicelib.domain.roles import ADMINS
+from chalicelib.schemas.hotline import (
+    CallbackOut,
+    CallbackPage,
+    CallbackQuery,
+    FollowUp,
+    HotlineStatus,
+    HotlineTicket,
+)
+from chalicelib.usecases import hotline
+from chalicelib.web import api, envelope
+from chalicelib.web.access import Access, Caller, body_field, query_field
+
+resource = api.Resource(__name__, tag="hotline")
+
+
+@resource.post("/hotline/tickets", summary="A 12345 ticket becomes a registered case (once "
+               "per ticket_id: 201 first, 200 on a retry)", body=HotlineTicket,
+               response=HotlineStatus, status=201,
+               access=Access(machine_operation="cases.create", scope=body_field("grid_code")))
+def receive_ticket(body: HotlineTicket, caller: Caller):
+    result, created = hotline.receive(caller, body)
+    if created:
+        return result
+    return Response(body=result.model_dump_json(), status_code=200,
+                    headers=envelope.JSON_HEADERS)
+
+
+@resource.get("/hotline/tickets/{ticket_id}", summary="The status of a ticket's case",
+              response=HotlineStatus, access=Access(machine_operation="cases.read"))
+def read_ticket(ticket_id: str, caller: Caller) -> HotlineStatus:
+    return hotline.read(caller, ticket_id)
+
+
+@resource.post("/hotline/tickets/{ticket_id}/follow-up", summary="The follow-up call's "
+               "satisfaction result (回访)", body=FollowUp, response=HotlineStatus,
+               access=Access(machine_operation="cases.follow_up"))
+def follow_up_ticket(ticket_id: str, body: FollowUp, caller: Caller) -> HotlineStatus:
+    return hotline.follow_up(caller, ticket_id, body.result, body.note)
+
+
+@resource.get("/hotline/callbacks", summary="Callbacks to the hotline by status (default: "
+              "failed)", query=CallbackQuery, response=CallbackPage,
+              access=Access(roles=ADMINS, scope=query_field("scope")))
+def list_callbacks(query: CallbackQuery, caller: Caller) -> CallbackPage:
+    return hotline.list_callbacks(caller, query.status, query.scope, limit=query.limit,
+                                  cursor=query.cursor)
+
+
+@resource.post("/hotline/callbacks/{callback_id}/retry", summary="Queue a failed callback "
+               "again", response=CallbackOut, access=Access(roles=ADMINS))
+def retry_callback(callback_id: str, caller: Caller) -> CallbackOut:
+    return hotline.retry_callback(caller, callback_id)

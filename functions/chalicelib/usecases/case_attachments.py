@@ -1,0 +1,107 @@
+"""Photos of a case, uploaded by the phone straight to S3 with a presigned POST
+form (the API never carries the bytes), then attached to the case, which
+appends them to its timeline.
+
+The form fixes the object key, the content type and the largest size, and
+expires after a quarter of an hour; attaching checks that the object is there.
+"""
+
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.domain import tokens
+from chalicelib.errors import Conflict, InvalidInput
+from chalicelib.schemas.cases import AttachmentOut, CaseDetail, Upload, UploadRequest
+from chalicelib.settings import settings
+from chalicelib.store import cases as case_store
+from chalicelib.usecases import cases
+from chalicelib.web.access import Caller
+
+UPLOAD_SECONDS = 15 * 60
+DOWNLOAD_SECONDS = 15 * 60
+MAX_ATTACHMENTS = 30
+
+
+@lru_cache(maxsize=1)
+def s3() -> Any:
+    import boto3
+    from botocore.config import Config
+
+    options: dict[str, Any] = {"region_name": settings.region,
+                               "config": Config(signature_version="s3v4",
+                                                connect_timeout=2, read_timeout=5,
+                                                retries={"max_attempts": 2})}
+    if settings.s3_endpoint:  # the local S3-compatible server (devtools/s3_local.py)
+        options.update(endpoint_url=settings.s3_endpoint, aws_access_key_id="local",
+                       aws_secret_access_key="local",
+                       config=options["config"].merge(Config(s3={"addressing_style": "path"})))
+    return boto3.client("s3", **options)
+
+
+def object_key(case_id: str, attachment_id: str) -> str:
+    return f"cases/{case_id}/{attachment_id}"
+
+
+def view(attachment: dict) -> AttachmentOut:
+    url = s3().generate_presigned_url(
+        "get_object", Params={"Bucket": settings.attachments_bucket, "Key": attachment["key"]},
+        ExpiresIn=DOWNLOAD_SECONDS)
+    return AttachmentOut(attachment_id=attachment["attachment_id"],
+                         content_type=attachment["content_type"], size=attachment["size"],
+                         uploaded_by=attachment["uploaded_by"],
+                         uploaded_at=attachment["uploaded_at"], url=url)
+
+
+def _check_may_attach(caller: Caller, case: Any) -> None:
+    cases.may_comment(caller)(case)
+    if len(case.attachments) >= MAX_ATTACHMENTS:
+        raise Conflict(f"A case holds at most {MAX_ATTACHMENTS} attachments",
+                       code="too_many_attachments")
+
+
+def start_upload(caller: Caller, case_id: str, request: UploadRequest) -> Upload:
+    _check_may_attach(caller, case_store.get(case_id).case)
+    attachment_id = tokens.new_id()
+    form = s3().generate_presigned_post(
+        settings.attachments_bucket, object_key(case_id, attachment_id),
+        Fields={"Content-Type": request.content_type},
+        Conditions=[{"Content-Type": request.content_type},
+                    ["content-length-range", 1, request.size]],
+        ExpiresIn=UPLOAD_SECONDS)
+    return Upload(attachment_id=attachment_id, url=form["url"], fields=form["fields"],
+                  expires_at=clock.now() + timedelta(seconds=UPLOAD_SECONDS))
+
+
+def confirm(caller: Caller, case_id: str, attachment_id: str) -> CaseDetail:
+    from botocore.exceptions import ClientError
+
+    case = case_store.get(case_id).case
+    if any(a["attachment_id"] == attachment_id for a in case.attachments):
+        return cases.get_case(caller, case_id)  # a retried confirmation
+    _check_may_attach(caller, case)
+    key = object_key(case_id, attachment_id)
+    try:
+        head = s3().head_object(Bucket=settings.attachments_bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            raise InvalidInput("attachment_id", "Nothing was uploaded for this attachment")
+        raise
+    attachment = {"attachment_id": attachment_id, "key": key,
+                  "content_type": head.get("ContentType", "application/octet-stream"),
+                  "size": int(head["ContentLength"]), "uploaded_by": caller.user_id,
+                  "uploaded_at": clock.now().isoformat()}
+
+    def check(case: Any) -> None:
+        if any(a["attachment_id"] == attachment_id for a in case.attachments):
+            raise Conflict("Attached already", code="already_attached")
+        _check_may_attach(caller, case)
+
+    try:
+        cases.annotate(caller, case_id, "attachment", check=check,
+                       data={"attachment": attachment})
+    except Conflict as exc:
+        if exc.code != "already_attached":  # else a concurrent retry attached it first
+            raise
+    return cases.get_case(caller, case_id)

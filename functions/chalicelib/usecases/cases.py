@@ -1,0 +1,246 @@
+"""The case loop's use cases: report, move through the loop, annotate, read, list.
+
+Routes, the hotline, Open311 and the deadline sweep all come through here.
+Every change is read–decide–write: the case is read, the domain decides
+(domain/case_flow.py), and the store writes the case, its timeline entries and
+the counters in one transaction that fails if anyone wrote the case meanwhile;
+then it is read again and decided again. A transition carries the version the
+caller decided on, so of two people acting at once the second is told (409)
+instead of acting on a case that is no longer what they saw.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.domain import case_flow, grid_codes, tokens
+from chalicelib.domain.case_categories import Category
+from chalicelib.domain.case_flow import Case, Outcome
+from chalicelib.domain.personal_data import mask_phone
+from chalicelib.errors import Conflict, Forbidden, InvalidInput
+from chalicelib.schemas.cases import (
+    CaseCreate,
+    CaseDetail,
+    CaseListQuery,
+    CaseOut,
+    CasePage,
+    TimelineEntry,
+    Transition,
+)
+from chalicelib.settings import settings
+from chalicelib.store import case_categories as category_store
+from chalicelib.store import cases as case_store
+from chalicelib.store import grids as grid_store
+from chalicelib.store import workers as worker_store
+from chalicelib.usecases import audit
+from chalicelib.web.access import Caller
+
+WRITE_ATTEMPTS = 5
+
+
+def mask_name(name: str | None) -> str | None:
+    return name[0] + "*" * (len(name) - 1) if name else name
+
+
+def view(case: Case, *, reveal: bool = False) -> CaseOut:
+    return CaseOut(
+        case_id=case.case_id, category=case.category, source=case.source,
+        description=case.description, priority=case.priority, state=case.state,
+        version=case.version, location_grid=case.location_grid,
+        handling_grid=case.handling_grid, lat=case.lat, lng=case.lng, address=case.address,
+        reporter_name=case.reporter_name if reveal else mask_name(case.reporter_name),
+        reporter_phone=case.reporter_phone if reveal else mask_phone(case.reporter_phone),
+        handler_worker_id=case.handler_worker_id, handler_name=case.handler_name,
+        reported_at=case.reported_at, registered_at=case.registered_at,
+        closed_at=case.closed_at, updated_at=case.updated_at,
+        stage=case_flow.STAGE_OF.get(case.state), due_at=case.due_at,
+        due_estimated=case.due_estimated, overdue=case.overdue, late_stages=case.late_stages,
+        close_due_at=case.close_due_at, rework_count=case.rework_count,
+        escalation_count=case.escalation_count, reopen_count=case.reopen_count,
+        escalated=case.escalated, ticket_id=case.ticket_id,
+        first_contact_at=case.first_contact_at, satisfaction=case.satisfaction,
+        attachment_count=len(case.attachments))
+
+
+def reopen_window() -> timedelta:
+    return timedelta(days=settings.case_reopen_days)
+
+
+def category_for(grid_code: str, code: str) -> Category:
+    category = category_store.find(grid_codes.county_of(grid_code), code)
+    if category is None or not category.active:
+        raise InvalidInput("category", f"Unknown category {code}")
+    return category
+
+
+def new_case(caller: Any, *, category: Category, grid_code: str, description: str,
+             source: str, priority: str = "normal", limits: dict[str, str] | None = None,
+             **details: Any) -> Case:
+    grid_codes.depth_of(grid_code, "grid_code")
+    if grid_store.find(grid_code) is None:
+        raise InvalidInput("grid_code", f"Grid {grid_code} does not exist")
+    return Case(case_id=tokens.new_id(), category=category.code, source=source,
+                description=description, priority=priority, location_grid=grid_code,
+                handling_grid=grid_code, reported_at=clock.now(), reported_by=caller.user_id,
+                limits=limits or category.limits(), **details)
+
+
+def report(caller: Any, case: Case, *, key: Any = None, at=None) -> Case:
+    """Write a new case (and the claim `key` names it by, in the same transaction)."""
+    outcome = case_flow.report(case, caller, at or clock.now())
+    case_store.commit(outcome, None, key=key)
+    return outcome.case
+
+
+def create_case(caller: Caller, request: CaseCreate) -> CaseOut:
+    fields = request.model_dump(exclude={"category", "grid_code", "description", "source",
+                                         "priority"})
+    case = new_case(caller, category=category_for(request.grid_code, request.category),
+                    grid_code=request.grid_code, description=request.description,
+                    source=request.source, priority=request.priority, **fields)
+    return view(report(caller, case))
+
+
+def change(case_id: str, decide: Callable[[Case], Outcome], *,
+           expected_version: int | None = None,
+           extra: Callable[[Outcome], Iterable[Any]] = lambda outcome: ()) -> Case:
+    """Read, decide, write; again when someone else wrote the case in between."""
+    for _ in range(WRITE_ATTEMPTS):
+        loaded = case_store.get(case_id)
+        current = loaded.case
+        if expected_version is not None and current.version != expected_version:
+            raise Conflict(f"The case changed since you read it (now version {current.version},"
+                           f" {current.state}); reload and decide again",
+                           code="version_conflict",
+                           details=[{"field": "version", "message": str(current.version)},
+                                    {"field": "state", "message": current.state}])
+        outcome = decide(current)
+        try:
+            case_store.commit(outcome, loaded.timeline_seq, extra=extra(outcome))
+        except case_store.StaleCase:
+            continue
+        return outcome.case
+    raise Conflict("The case is being changed by others; retry", code="busy")
+
+
+def _visible(case_id: str, caller: Caller) -> Case:
+    case = case_store.get(case_id).case
+    case_flow.check_visible(case, caller)
+    return case
+
+
+def take_transition(caller: Caller, case_id: str, request: Transition) -> CaseDetail:
+    _visible(case_id, caller)
+    worker = None
+    if request.action == "dispatch":
+        if not request.worker_id:
+            raise InvalidInput("worker_id", "Dispatch names the worker who will handle it")
+        worker = worker_store.get(request.worker_id)
+    from chalicelib.usecases import hotline
+
+    def decide(case: Case) -> Outcome:
+        if request.action == "handle":
+            known = {a["attachment_id"] for a in case.attachments}
+            unknown = [a for a in request.attachment_ids if a not in known]
+            if unknown:
+                raise InvalidInput("attachment_ids", f"Not attached to this case: {unknown}")
+        return case_flow.take(case, request.action, caller, clock.now(), note=request.note,
+                              grid_code=request.grid_code, worker=worker,
+                              reopen_window=reopen_window(),
+                              data={"attachment_ids": request.attachment_ids}
+                              if request.attachment_ids else None)
+
+    change(case_id, decide, expected_version=request.version, extra=hotline.callbacks_owed)
+    return get_case(caller, case_id)
+
+
+def annotate(caller: Any, case_id: str, action: str, *, note: str | None = None,
+             data: dict | None = None, check: Callable[[Case], None] | None = None) -> Case:
+    def decide(case: Case) -> Outcome:
+        if check is not None:
+            check(case)
+        return case_flow.annotate(case, action, caller, clock.now(), note=note, data=data)
+
+    return change(case_id, decide)
+
+
+def may_comment(caller: Caller) -> Callable[[Case], None]:
+    def check(case: Case) -> None:
+        case_flow.check_visible(case, caller)
+        if caller.role not in case_flow.COMMENTERS:
+            raise Forbidden(f"A {caller.role} may not comment", code="role_denied")
+    return check
+
+
+def comment(caller: Caller, case_id: str, note: str) -> CaseDetail:
+    annotate(caller, case_id, "comment", note=note, check=may_comment(caller))
+    return get_case(caller, case_id)
+
+
+def first_contact(caller: Caller, case_id: str) -> CaseDetail:
+    def check(case: Case) -> None:
+        case_flow.check_visible(case, caller)
+        if not case_flow.is_handler(case, caller) and caller.role not in case_flow.LEADERS:
+            raise Forbidden("The handler records first contact", code="role_denied")
+
+    annotate(caller, case_id, "first_contact", check=check)
+    return get_case(caller, case_id)
+
+
+def rate(caller: Any, case_id: str, result: str, note: str | None) -> Case:
+    def check(case: Case) -> None:
+        case_flow.check_visible(case, caller)
+
+    return annotate(caller, case_id, "satisfaction", note=note, data={"result": result},
+                    check=check)
+
+
+def get_case(caller: Caller, case_id: str, *, reveal: bool = False) -> CaseDetail:
+    from chalicelib.usecases import case_attachments
+
+    case = _visible(case_id, caller)
+    if reveal:
+        if caller.role not in case_flow.REVEALERS:
+            raise Forbidden("Your role may not read personal data unmasked",
+                            code="reveal_denied")
+        audit.record(caller, action="reveal", record=f"case#{case_id}",
+                     scope_code=case.location_grid, fields="reporter_name,reporter_phone")
+    entries = [TimelineEntry(seq=int(e.seq), action=e.action, at=e.at, actor_id=e.actor_id,
+                             actor_name=e.actor_name or "", actor_role=e.actor_role,
+                             from_state=e.from_state, to_state=e.to_state,
+                             from_grid=e.from_grid, to_grid=e.to_grid, note=e.note,
+                             late=e.late, data=e.data or {})
+               for e in case_store.timeline(case_id)]
+    return CaseDetail(**view(case, reveal=reveal).model_dump(),
+                      allowed_actions=case_flow.allowed_actions(case, caller, clock.now(),
+                                                                reopen_window()),
+                      timeline=entries,
+                      attachments=[case_attachments.view(a) for a in case.attachments])
+
+
+def list_cases(caller: Caller, query: CaseListQuery) -> CasePage:
+    scope = query.scope or caller.scope_code  # the route checked it lies in the caller's
+    grid_codes.depth_of(scope, "scope")
+    page = {"limit": query.limit, "cursor": query.cursor}
+    if query.box == "mine":
+        if not caller.worker_id:
+            raise InvalidInput("box", "Your account is not a worker's: nothing is dispatched "
+                                      "to you")
+        items, cursor = case_store.of_handler(caller.worker_id, open_only=not query.closed,
+                                              **page)
+    elif query.box == "overdue":
+        items, cursor = case_store.overdue(scope, **page)
+    elif query.box == "escalated":
+        items, cursor = case_store.escalated_to(scope, **page)
+    elif query.box == "to_verify":
+        items, cursor = case_store.in_state(scope, case_flow.HANDLED, **page)
+        items = [c for c in items if c.handled_by != caller.user_id
+                 and not case_flow.is_handler(c, caller)]
+    else:
+        items, cursor = case_store.in_state(scope, query.state or case_flow.REPORTED, **page)
+    return CasePage(items=[view(c) for c in items], next_cursor=cursor)
+
+
+def scope_of_case(case_id: str) -> str:
+    return case_store.get(case_id).case.location_grid
