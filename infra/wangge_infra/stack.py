@@ -128,8 +128,7 @@ class WanggeStack(Stack):
                 non_key_attributes=list(index.non_key_attributes) or None,
             )
         if self.settings.table_alarms:
-            self.alarms.table(construct_id, spec.table_name(self.prefix),
-                              tuple(index.name for index in spec.global_indexes))
+            self.alarms.table(construct_id, spec.table_name(self.prefix))
         return table
 
     def bucket_name(self, purpose: str) -> str:

@@ -20,8 +20,8 @@ class StageSettings:
     retain_data: bool
     deletion_protection: bool
     log_retention_days: int
-    # Throttling alarms on every table and index: each metric an alarm
-    # watches is billed, and dev carries no load worth them.
+    # Throttling alarms on every table: each metric an alarm watches is
+    # billed, and dev carries no load worth them.
     table_alarms: bool
     # The API function: API Gateway gives up after 29 s, so the function may not run longer.
     api_memory_mb: int = 1024

@@ -86,10 +86,11 @@ _synthesis: subprocess.Popen | None = None
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start `cdk synth` of every target as soon as a test here is selected, so
-    that it runs while the rest of the suite does."""
+    """Start `cdk synth` of every target as soon as a test that reads it is
+    selected, so that it runs while the rest of the suite does."""
     global _synthesis
-    if not CDK.exists() or not any(_is_here(item) for item in session.items):
+    if not CDK.exists() or not any("synthesized" in getattr(item, "fixturenames", ())
+                                   for item in session.items):
         return
     context = [{"stage": target.stage, "region": target.region, **target.context}
                for target in TARGETS]
