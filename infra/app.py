@@ -8,9 +8,11 @@ the app's own dependencies: the tables are read off its PynamoDB models and
 the functions off its Chalice app.
 """
 
+import contextlib
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 INFRA = Path(__file__).resolve().parent
@@ -36,16 +38,15 @@ def stage_settings(app: cdk.App) -> list[stage.StageSettings]:
 def main() -> None:
     app = cdk.App()
     tables = schema.app_tables()
-    stacks = []
-    for settings in stage_settings(app):
-        # `chalice package`, which the Chalice construct runs, names service
-        # principals after the region.
-        os.environ["AWS_DEFAULT_REGION"] = settings.region
-        stacks.append(WanggeStack(app, settings=settings, tables=tables,
-                                  functions_dir=FUNCTIONS))
-    app.synth()
-    for stack in stacks:
-        stack.remove_chalice_package()
+    # The Chalice construct packages the app into ./chalice.out; a temporary
+    # directory holds it until the synthesis has copied it into cdk.out.
+    with tempfile.TemporaryDirectory(prefix="wangge-chalice-") as package_dir:
+        for settings in stage_settings(app):
+            # `chalice package` names service principals after the region.
+            os.environ["AWS_DEFAULT_REGION"] = settings.region
+            with contextlib.chdir(package_dir):
+                WanggeStack(app, settings=settings, tables=tables, functions_dir=FUNCTIONS)
+        app.synth()
 
 
 if __name__ == "__main__":

@@ -4,9 +4,10 @@ did not run or failed for good, DynamoDB throttling, the API answering 5xx)."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Aws, Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
@@ -26,6 +27,19 @@ class Alarms:
         self.stage = stage
         self.topic = sns.Topic(scope, "Alarms", topic_name=f"wangge-{stage}-alarms",
                                enforce_ssl=True)
+        # The topic's policy (made for enforce_ssl) replaces SNS's default one,
+        # so CloudWatch, publishing for this account's alarms, must be let in.
+        self.topic.add_to_resource_policy(iam.PolicyStatement(
+            sid="AlarmsPublish",
+            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+            actions=["sns:Publish"],
+            resources=[self.topic.topic_arn],
+            conditions={
+                "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                "ArnLike": {"aws:SourceArn":
+                            f"arn:{Aws.PARTITION}:cloudwatch:{Aws.REGION}:{Aws.ACCOUNT_ID}:alarm:*"},
+            },
+        ))
         if email:
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
 

@@ -10,7 +10,6 @@ deploys to the AWS China regions (partition aws-cn).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -334,13 +333,3 @@ class WanggeStack(Stack):
         for function in self.functions:
             cdk.CfnOutput(self, f"{function.logical_id}FunctionName",
                           value=function.physical_name(self.settings.stage))
-
-    def remove_chalice_package(self) -> None:
-        """Delete the package Chalice wrote under chalice.out/ (the assets are in cdk.out)."""
-        package_dir = Path(self.chalice._sam_package_dir)
-        shutil.rmtree(package_dir, ignore_errors=True)
-        package_dir.with_name(f"{package_dir.name}.sam_with_assets.json").unlink(missing_ok=True)
-        try:
-            package_dir.parent.rmdir()
-        except OSError:
-            pass

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -57,8 +58,11 @@ TARGETS = (
 
 
 HERE = Path(__file__).parent
-ASSEMBLY = OUT / "test"
-SYNTH_LOG = OUT / "test.log"
+# Of this test run: others may run in the same checkout at the same time.
+ASSEMBLY = OUT / f"test-{os.getpid()}"
+SYNTH_LOG = OUT / f"test-{os.getpid()}.log"
+# Chalice builds its layer cache in place: one synthesis at a time.
+SYNTH_LOCK = OUT / "test.lock"
 
 
 def _is_here(item: pytest.Item) -> bool:
@@ -97,17 +101,25 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     command = [str(CDK), "synth", "--quiet", "--no-notices", "--no-version-reporting",
                "--no-lookups", "--no-ec2creds", "--output", str(ASSEMBLY),
                "-c", f"targets={json.dumps(context)}"]
-    shutil.rmtree(ASSEMBLY, ignore_errors=True)
+    if shutil.which("flock"):
+        command = ["flock", str(SYNTH_LOCK), *command]
     OUT.mkdir(exist_ok=True)
     with SYNTH_LOG.open("w") as log:
         _synthesis = subprocess.Popen(command, cwd=INFRA, env=_offline_environment(),
-                                      stdout=log, stderr=subprocess.STDOUT)
+                                      stdout=log, stderr=subprocess.STDOUT,
+                                      start_new_session=True)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if _synthesis is not None and _synthesis.poll() is None:
-        _synthesis.kill()
+    """Stop the synthesis if it still runs; keep its output only when a test failed."""
+    if _synthesis is None:
+        return
+    if _synthesis.poll() is None:
+        os.killpg(_synthesis.pid, signal.SIGTERM)  # the CLI, and the app it runs
         _synthesis.wait()
+    if not session.testsfailed:
+        shutil.rmtree(ASSEMBLY, ignore_errors=True)
+        SYNTH_LOG.unlink(missing_ok=True)
 
 
 def _placeholder(value: Any) -> str:

@@ -75,10 +75,14 @@ def test_the_site_and_the_api_answer_https_only(template):
             assert origin["CustomOriginConfig"]["OriginSSLProtocols"] == ["TLSv1.2"]
 
 
-def test_the_alarm_topic_admits_no_one_else(template):
-    for props in template.of_type("AWS::SNS::TopicPolicy").values():
-        for statement in props["PolicyDocument"]["Statement"]:
-            assert statement["Effect"] == "Deny" or statement["Principal"] != {"AWS": "*"}
+def test_the_alarm_topic_admits_this_accounts_alarms_and_no_one_else(template):
+    (props,) = template.of_type("AWS::SNS::TopicPolicy").values()
+    allowed = [s for s in props["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    # Without this statement the topic's own policy would turn the alarms away.
+    (statement,) = allowed
+    assert statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert statement["Action"] == "sns:Publish"
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
 
 
 def test_no_secret_is_created_or_written_in_the_template(template):
