@@ -1,8 +1,8 @@
 """What each Lambda function may do on AWS: declared here, once, per function.
 
 FUNCTION_NEEDS maps a function, named as Chalice names it (`api_handler` for
-the REST API, the Python name of a scheduled or plain function, with a
-blueprint's `name_prefix`), to what it touches:
+the REST API; for a scheduled or plain function the `name=` of its decorator,
+else its Python name, after a blueprint's `name_prefix`), to what it touches:
 
     "tables":       {aggregate: "read" | "read_write"}; the aggregate is the table
                     name without `wangge-<stage>-`, and "*" stands for every table

@@ -43,8 +43,7 @@ function handler(event) {
   return request;
 }
 """
-
-
+# China: the stage of the API that answers pages with the shell.
 SHELL_STAGE = "shell"
 
 

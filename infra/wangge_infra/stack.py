@@ -130,7 +130,7 @@ class WanggeStack(Stack):
             self.alarms.table(construct_id, spec.table_name(self.prefix))
         return table
 
-    def bucket_name(self, purpose: str) -> str:
+    def _bucket_name(self, purpose: str) -> str:
         # Named, so that the functions' environment and policies name the
         # bucket without depending on it: its CORS rule names the
         # distribution, which fronts the API, which calls the functions.
@@ -140,7 +140,7 @@ class WanggeStack(Stack):
         """Case photos and documents, uploaded and viewed through presigned URLs."""
         return site.private_bucket(
             self, "Attachments", self.data_removal,
-            bucket_name=self.bucket_name("attachments"),
+            bucket_name=self._bucket_name("attachments"),
             versioned=True,
             lifecycle_rules=[
                 s3.LifecycleRule(id="abort-incomplete-multipart-uploads",
@@ -161,7 +161,7 @@ class WanggeStack(Stack):
         """Generated spreadsheets: personal data that can be made again, kept a week."""
         return site.private_bucket(
             self, "Exports", self.data_removal,
-            bucket_name=self.bucket_name("exports"),
+            bucket_name=self._bucket_name("exports"),
             lifecycle_rules=[
                 s3.LifecycleRule(id="expire-after-7-days", expiration=Duration.days(7),
                                  abort_incomplete_multipart_upload_after=Duration.days(1)),
@@ -197,15 +197,15 @@ class WanggeStack(Stack):
             },
         )
 
-    def environment(self) -> dict[str, str]:
+    def _environment(self) -> dict[str, str]:
         """What every function finds in its environment, besides what Lambda sets
         (AWS_REGION ...) and functions/.chalice/config.json (POWERTOOLS_*)."""
         return {
             "WANGGE_STAGE": self.settings.stage,
             "WANGGE_TABLE_PREFIX": self.prefix,
             "WANGGE_JWT_KEY_PARAMETER": self.settings.signing_keys_parameter,
-            "WANGGE_ATTACHMENTS_BUCKET": self.bucket_name("attachments"),
-            "WANGGE_EXPORTS_BUCKET": self.bucket_name("exports"),
+            "WANGGE_ATTACHMENTS_BUCKET": self._bucket_name("attachments"),
+            "WANGGE_EXPORTS_BUCKET": self._bucket_name("exports"),
         }
 
     def _functions(self, declared: list[AppFunction]) -> list[AppFunction]:
@@ -216,7 +216,7 @@ class WanggeStack(Stack):
             raise ValueError(f"chalice package made the functions {sorted(in_template)}, the "
                              f"app declares {sorted(f.logical_id for f in declared)}")
         needs, where = permissions.declared()
-        environment = self.environment()
+        environment = self._environment()
         for function in declared:
             name = function.physical_name(self.settings.stage)
             resource = self.chalice.get_resource(function.logical_id)
@@ -280,9 +280,9 @@ class WanggeStack(Stack):
         if kind == "index":
             return f"{self.tables[parts[0]].table_arn}/index/{parts[1]}"
         if kind == "objects":
-            return f"arn:{Aws.PARTITION}:s3:::{self.bucket_name(parts[0])}/*"
+            return f"arn:{Aws.PARTITION}:s3:::{self._bucket_name(parts[0])}/*"
         if kind == "signing_keys":
-            return Stack.of(self).format_arn(
+            return self.format_arn(
                 service="ssm", resource="parameter",
                 resource_name=self.settings.signing_keys_parameter.lstrip("/"))
         raise ValueError(f"no ARN for {resource}")
