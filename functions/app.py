@@ -1,15 +1,23 @@
 """Wangge's HTTP API and scheduled functions: the table of contents."""
 
-from chalice import Chalice
-from chalicelib.routes import auth, grids, system, users
+from chalice import Chalice, Rate
+from chalicelib.routes import auth, grids, households, rentals, system, users, workers
 from chalicelib.web.api import API_PREFIX
 from chalicelib.web.middleware import http_middleware
 
 app = Chalice(app_name="wangge")
 app.register_middleware(http_middleware, "http")
 
-for routes in (system, auth, users, grids):
+for routes in (system, auth, users, grids, workers, households, rentals):
     app.register_blueprint(routes.resource.blueprint, url_prefix=API_PREFIX)
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="resume-grid-moves")
+def resume_grid_moves(event):
+    """Carry on subtree moves a request could not finish (a timeout, a crash)."""
+    from chalicelib.usecases import grid_moves
+
+    grid_moves.resume_running_moves()
 
 
 # The case loop (事件闭环): cases, 12345 hotline intake, Open311 GeoReport v2.

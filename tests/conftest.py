@@ -124,7 +124,7 @@ DEMO_ACCOUNTS = {a["role"]: a for a in json.loads(
 def demo_town(database):
     from devtools import demo
 
-    town = demo.generate(demo.PRESETS["sanquan"])
+    town = demo.generate(demo.PRESETS["sanquan-test"])
     demo.load(town)
     demo.load_accounts()
     return town

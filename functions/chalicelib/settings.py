@@ -15,6 +15,10 @@ class Settings:
     attachments_bucket: str = "wangge-local-attachments"
     s3_endpoint: str | None = None  # a local S3-compatible server; unset on AWS
     case_reopen_days: int = 15  # a supervisor may reopen a closed case this long
+    # The names of the five grid levels, county to micro-grid (网格层级), and the
+    # key groups (重点人群) the resident ledger tracks: both differ between places.
+    grid_level_names: tuple[str, ...] | None = None
+    key_groups: tuple[str, ...] | None = None
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -28,6 +32,8 @@ class Settings:
             max_body_bytes=int(os.environ.get("WANGGE_MAX_BODY_BYTES", str(1024 * 1024))),
             argon2_parameters=tuple(  # type: ignore[arg-type]
                 int(part) for part in os.environ.get("WANGGE_ARGON2", "3,65536,4").split(",")),
+            grid_level_names=_list(os.environ.get("WANGGE_GRID_LEVEL_NAMES")),
+            key_groups=_list(os.environ.get("WANGGE_KEY_GROUPS")),
             attachments_bucket=os.environ.get("WANGGE_ATTACHMENTS_BUCKET",
                                               f"wangge-{stage}-attachments"),
             s3_endpoint=os.environ.get("S3_ENDPOINT") or None,
@@ -36,6 +42,13 @@ class Settings:
 
     def table_name(self, aggregate: str) -> str:
         return f"{self.table_prefix}{aggregate}"
+
+
+def _list(value: str | None) -> tuple[str, ...] | None:
+    """A comma-separated setting (Chinese commas too); None when unset."""
+    if not value:
+        return None
+    return tuple(part.strip() for part in value.replace("，", ",").split(",") if part.strip())
 
 
 settings = Settings.from_environment()

@@ -39,3 +39,11 @@ def test_a_subtree_is_read_by_bucket_and_level(counters, county_code):
     assert villages == {f"{town}101": {"reported": 1}, f"{town}102": {"reported": 2}}
     assert counters.read_buckets(town, "cases#") == {
         "cases#2026-11": {"reported": 3}, "cases#2026-12": {"reported": 7}}
+
+
+def test_many_grids_are_read_at_once(counters, county_code):
+    codes = [f"{county_code}102101{n:02d}01" for n in range(1, 4)]
+    counters.apply([(codes[0], "ledger", {"rentals": 1}), (codes[2], "ledger", {"rentals": 4})])
+    assert counters.read_many(codes + [f"{county_code}10210199"], "ledger") == {
+        codes[0]: {"rentals": 1}, codes[1]: {}, codes[2]: {"rentals": 4},
+        f"{county_code}10210199": {}}

@@ -24,3 +24,10 @@ def may_assign(creator_role: str, role: str) -> bool:
     if creator_role not in ADMINS:
         return False
     return RANK.get(role, _STAFF_RANK) >= RANK[creator_role]
+
+
+# The ledgers (grids, workers, households, rentals): who keeps them. Everyone in
+# scope reads them (personal data masked); these roles write.
+LEDGER_KEEPERS = frozenset({COUNTY_ADMIN, TOWN_ADMIN, GRID_LEADER, GRID_WORKER})
+# Who manages workers and their assignments, and edits a grid's details.
+GRID_MANAGERS = frozenset({COUNTY_ADMIN, TOWN_ADMIN, GRID_LEADER})

@@ -1,13 +1,32 @@
-from chalicelib.domain.roles import ADMINS, EVERYONE
+from chalicelib.domain.roles import ADMINS, EVERYONE, GRID_MANAGERS
 from chalicelib.schemas.common import PageQuery
-from chalicelib.schemas.grids import GridCreate, GridOut, GridPage, SubtreeQuery
-from chalicelib.usecases import grids
+from chalicelib.schemas.grids import (
+    GridCounts,
+    GridCreate,
+    GridLevels,
+    GridMoveOut,
+    GridMoveRequest,
+    GridOut,
+    GridPage,
+    GridRetire,
+    GridUpdate,
+    SubtreeQuery,
+    UncoveredPage,
+)
+from chalicelib.usecases import grid_moves, grids
 from chalicelib.web import api
-from chalicelib.web.access import Access, path_param
-
-resource_access = Access(roles=EVERYONE, scope=path_param("code"), machine_operation="grids.read")
+from chalicelib.web.access import Access, Caller, path_param
 
 resource = api.Resource(__name__, tag="grids")
+
+READ = Access(roles=EVERYONE, scope=path_param("code"), machine_operation="grids.read")
+ADMIN = Access(roles=ADMINS, scope=path_param("code"))
+
+
+@resource.get("/grid-levels", summary="The names of the grid levels of this deployment",
+              response=GridLevels, access=Access(roles=EVERYONE, machine_operation="grids.read"))
+def grid_levels() -> GridLevels:
+    return grids.levels()
 
 
 @resource.post("/grids", summary="Create a grid under its parent", body=GridCreate,
@@ -18,18 +37,60 @@ def create_grid(body: GridCreate) -> GridOut:
 
 
 @resource.get("/grids/{code}", summary="A grid by its unified code", response=GridOut,
-              access=resource_access)
+              access=READ)
 def get_grid(code: str) -> GridOut:
     return grids.get_grid(code)
 
 
+@resource.patch("/grids/{code}", summary="Rename a grid, set its leader, party group, "
+                "boundary or notes", body=GridUpdate, response=GridOut,
+                access=Access(roles=GRID_MANAGERS, scope=path_param("code")))
+def update_grid(code: str, body: GridUpdate, caller: Caller) -> GridOut:
+    return grids.update_grid(caller, code, body)
+
+
+@resource.post("/grids/{code}/retire", summary="Retire a grid that holds nothing any more",
+               body=GridRetire, response=GridOut, access=ADMIN)
+def retire_grid(code: str, body: GridRetire, caller: Caller) -> GridOut:
+    return grids.retire_grid(caller, code, body)
+
+
+@resource.post("/grids/{code}/move", summary="Move a grid and its subtree to another parent "
+               "(every code below is recomputed; poll the move until done)",
+               body=GridMoveRequest, response=GridMoveOut, status=202, access=ADMIN)
+def move_grid(code: str, body: GridMoveRequest, caller: Caller) -> GridMoveOut:
+    return grid_moves.start_move(caller, code, body)
+
+
+@resource.get("/grid-moves/{move_id}", summary="A subtree move and how far it has got",
+              response=GridMoveOut,
+              access=Access(roles=ADMINS, scope=lambda p: grid_moves.scope_of_move(
+                  p.path["move_id"])))
+def get_grid_move(move_id: str) -> GridMoveOut:
+    return grid_moves.get_move(move_id)
+
+
 @resource.get("/grids/{code}/children", summary="The direct children of a grid",
-              query=PageQuery, response=GridPage, access=resource_access)
+              query=PageQuery, response=GridPage, access=READ)
 def list_children(code: str, query: PageQuery) -> GridPage:
     return grids.list_children(code, limit=query.limit, cursor=query.cursor)
 
 
 @resource.get("/grids/{code}/subtree", summary="Every grid below a grid, level by level",
-              query=SubtreeQuery, response=GridPage, access=resource_access)
+              query=SubtreeQuery, response=GridPage, access=READ)
 def list_subtree(code: str, query: SubtreeQuery) -> GridPage:
     return grids.list_subtree(code, level=query.level, limit=query.limit, cursor=query.cursor)
+
+
+@resource.get("/grids/{code}/counts", summary="Ledger totals of a grid and of each child "
+              "(households, residents, floating, key groups, rentals, tenants, workers)",
+              response=GridCounts, access=READ)
+def grid_counts(code: str) -> GridCounts:
+    return grids.grid_counts(code)
+
+
+@resource.get("/grids/{code}/uncovered", summary="Micro-grids of a subtree no worker covers",
+              query=PageQuery, response=UncoveredPage,
+              access=Access(roles=EVERYONE, scope=path_param("code")))
+def uncovered_micro_grids(code: str, query: PageQuery) -> UncoveredPage:
+    return grids.uncovered_micro_grids(code, limit=query.limit, cursor=query.cursor)

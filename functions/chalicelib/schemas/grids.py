@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -11,11 +11,57 @@ LevelKey = Literal["county", "town", "village", "grid", "micro"]
 assert set(LevelKey.__args__) == set(LEVEL_BY_KEY)  # noqa: S101 - import-time guard
 
 
+class PartyMember(Schema):
+    name: str = Field(min_length=1, max_length=30)
+    position: str | None = Field(None, max_length=20, description="e.g. 组长")
+    worker_id: str | None = Field(None, max_length=40)
+
+
+Boundary = dict[str, Any]
+BOUNDARY_DESCRIPTION = "GeoJSON Polygon or MultiPolygon, WGS 84 longitude/latitude"
+
+
 class GridCreate(Schema):
     name: str = Field(min_length=1, max_length=60)
     parent_code: str | None = Field(None, description="Omitted only for a county")
     code: str | None = Field(None, description="Unified code; allocated under the parent when omitted")
     leader_worker_id: str | None = None
+    party_members: list[PartyMember] = Field(default_factory=list, max_length=50)
+    boundary: Boundary | None = Field(None, description=BOUNDARY_DESCRIPTION)
+    notes: str | None = Field(None, max_length=2000)
+
+
+class GridUpdate(Schema):
+    version: int = Field(description="The version read; a newer one on the server is a 409")
+    name: str | None = Field(None, min_length=1, max_length=60)
+    leader_worker_id: str | None = Field(None, description="Empty string removes the leader")
+    party_members: list[PartyMember] | None = Field(None, max_length=50)
+    boundary: Boundary | None = Field(None, description=BOUNDARY_DESCRIPTION + "; {} removes it")
+    notes: str | None = Field(None, max_length=2000)
+
+
+class GridRetire(Schema):
+    version: int
+    reason: str = Field(min_length=2, max_length=200)
+
+
+class GridMoveRequest(Schema):
+    version: int = Field(description="The version of the grid being moved")
+    parent_code: str = Field(description="The new parent")
+    code: str | None = Field(None, description="The grid's new code; allocated under the new "
+                             "parent when omitted (villages and towns must give their "
+                             "statistical division code)")
+
+
+class GridMoveOut(Schema):
+    move_id: str
+    old_code: str
+    new_code: str
+    status: Literal["running", "done"]
+    step: str
+    grids_moved: int
+    created_at: datetime
+    finished_at: datetime | None
 
 
 class GridOut(Schema):
@@ -26,7 +72,11 @@ class GridOut(Schema):
     level_name: str
     name: str
     leader_worker_id: str | None
+    party_members: list[PartyMember]
+    boundary: Boundary | None
+    notes: str | None
     retired: bool
+    moving: bool = Field(description="Part of a subtree move still running")
     created_at: datetime
     updated_at: datetime
     version: int
@@ -39,3 +89,50 @@ class GridPage(Schema):
 
 class SubtreeQuery(PageQuery):
     level: LevelKey | None = Field(None, description="Only grids of this level")
+
+
+class GridLevel(Schema):
+    key: LevelKey
+    name: str
+    code_length: int
+
+
+class GridLevels(Schema):
+    items: list[GridLevel]
+
+
+class LedgerCounts(Schema):
+    households: int = 0
+    residents: int = 0
+    floating_residents: int = 0
+    key_group_members: int = 0
+    key_groups: dict[str, int] = Field(default_factory=dict, description="members per key group")
+    rentals: int = 0
+    tenants: int = 0
+    active_assignments: int = 0
+
+
+class GridCountsRow(Schema):
+    code: str
+    name: str
+    level: LevelKey
+    counts: LedgerCounts
+
+
+class GridCounts(Schema):
+    grid: GridCountsRow
+    children: list[GridCountsRow]
+
+
+class UncoveredQuery(PageQuery):
+    pass
+
+
+class UncoveredGrid(Schema):
+    code: str
+    name: str
+
+
+class UncoveredPage(Schema):
+    items: list[UncoveredGrid]
+    next_cursor: str | None

@@ -54,14 +54,19 @@ def _at_key(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def append(*, at: datetime, actor_id: str, actor_role: str, action: str, record: str,
-           scope_code: str, fields: str | None, source_ip: str | None,
-           changes: dict | None = None) -> AuditModel:
-    entry = AuditModel(county=grid_codes.county_of(scope_code),
-                       at_id=f"{_at_key(at)}#{secrets.token_hex(4)}", at=at, actor_id=actor_id,
-                       actor_role=actor_role, action=action, record=record,
-                       scope_code=scope_code, fields=fields, source_ip=source_ip,
-                       changes=changes)
+def build(*, at: datetime, actor_id: str, actor_role: str, action: str, record: str,
+          scope_code: str, fields: str | None, source_ip: str | None,
+          changes: dict | None = None) -> AuditModel:
+    """An entry, for a transaction that writes it with the change it records."""
+    return AuditModel(county=grid_codes.county_of(scope_code),
+                      at_id=f"{_at_key(at)}#{secrets.token_hex(4)}", at=at, actor_id=actor_id,
+                      actor_role=actor_role, action=action, record=record,
+                      scope_code=scope_code, fields=fields, source_ip=source_ip,
+                      changes=changes)
+
+
+def append(**entry_fields) -> AuditModel:
+    entry = build(**entry_fields)
     entry.save(condition=AuditModel.at_id.does_not_exist())
     return entry
 

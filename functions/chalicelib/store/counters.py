@@ -118,9 +118,10 @@ def read_buckets(grid_code: str, bucket_prefix: str) -> dict[str, Deltas]:
     found: dict[str, Deltas] = {}
     last_key = None
     while True:
+        condition = CounterModel.bucket.startswith(bucket_prefix) if bucket_prefix else None
         response = CounterModel._get_connection().query(
-            grid_code, range_key_condition=CounterModel.bucket.startswith(bucket_prefix),
-            exclusive_start_key=last_key, consistent_read=True)
+            grid_code, range_key_condition=condition, exclusive_start_key=last_key,
+            consistent_read=True)
         for item in response.get("Items", []):
             found[item["bucket"]["S"]] = _counts(item)
         last_key = response.get("LastEvaluatedKey")
@@ -145,3 +146,71 @@ def read_subtree(grid_code: str, bucket: str, *, depth: int | None = None) -> di
         last_key = response.get("LastEvaluatedKey")
         if not last_key:
             return found
+
+
+
+def read_many(codes: list[str], bucket: str) -> dict[str, Deltas]:
+    """The counts of many grids in one bucket (BatchGetItem, 100 keys per call)."""
+    found: dict[str, Deltas] = {code: {} for code in codes}
+    table = CounterModel.Meta.table_name
+    dispatch = CounterModel._get_connection().connection.dispatch
+    wanted = list(found)
+    for start in range(0, len(wanted), 100):
+        request = {table: {"Keys": [{"grid_code": {"S": code}, "bucket": {"S": bucket}}
+                                    for code in wanted[start:start + 100]]}}
+        while request:
+            response = dispatch("BatchGetItem", {"RequestItems": request})
+            for item in response.get("Responses", {}).get(table, []):
+                found[item["grid_code"]["S"]] = _counts(item)
+            request = response.get("UnprocessedKeys") or None
+    return found
+
+
+def buckets_of(grid_code: str) -> dict[str, Deltas]:
+    """Every counter item of one grid: bucket → counts."""
+    return read_buckets(grid_code, "")
+
+
+def transfer(old_code: str, new_code: str, bucket: str, counts: Deltas, *,
+             subtree_root: bool) -> bool:
+    """Carry one grid's counter item over to the grid's new code (a subtree move).
+
+    The old item is deleted on condition that it still holds `counts`, so a
+    change that landed after it was read is not lost: False then, and the
+    caller reads again. For the root of the moved subtree, its counts also
+    leave the old ancestors and join the new ones; the grids inside the
+    subtree keep their ancestors, which move with them.
+    """
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib.store.base import transaction
+
+    changes: dict[tuple[str, str], Deltas] = {(new_code, bucket): dict(counts)}
+    if subtree_root:
+        for code in lineage(old_code)[1:]:
+            changes[(code, bucket)] = {name: -n for name, n in counts.items()}
+        for code in lineage(new_code)[1:]:
+            previous = changes.get((code, bucket), {})
+            changes[(code, bucket)] = {name: previous.get(name, 0) + n
+                                       for name, n in counts.items()}
+    unchanged = None
+    for name, amount in counts.items():
+        same = Path(PREFIX + name) == amount
+        unchanged = same if unchanged is None else unchanged & same
+    try:
+        with transaction() as write:
+            write.delete(CounterModel(old_code, bucket),
+                         condition=CounterModel.grid_code.exists() & unchanged
+                         if unchanged is not None else CounterModel.grid_code.exists())
+            for (code, item_bucket), deltas in changes.items():
+                deltas = {name: n for name, n in deltas.items() if n}
+                actions = [CounterModel.county.set(grid_codes.county_of(code)),
+                           CounterModel.bucket_code.set(f"{item_bucket}|{code}")]
+                actions += [Path(PREFIX + name).add(n) for name, n in sorted(deltas.items())]
+                write.update(CounterModel(code, item_bucket), actions=actions)
+    except TransactWriteError as exc:
+        reasons = [r.code if r else None for r in exc.cancellation_reasons or []]
+        if reasons and reasons[0] == "ConditionalCheckFailed":
+            return False
+        raise
+    return True

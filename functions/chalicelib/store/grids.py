@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -46,6 +48,14 @@ class ByCounty(GlobalSecondaryIndex):
     depth_code = UnicodeAttribute(range_key=True)
 
 
+class PartyMember(MapAttribute):
+    """A member of the grid's party group (网格党小组)."""
+
+    name = UnicodeAttribute()
+    position = UnicodeAttribute(null=True)  # e.g. 组长
+    worker_id = UnicodeAttribute(null=True)
+
+
 class GridModel(Model):
     Meta = table_meta("grids")
 
@@ -56,7 +66,13 @@ class GridModel(Model):
     level = UnicodeAttribute()
     name = UnicodeAttribute()
     leader_worker_id = UnicodeAttribute(null=True)
+    party_members = ListAttribute(of=PartyMember, default=list)
+    boundary = UnicodeAttribute(null=True)  # GeoJSON geometry, as JSON text
+    notes = UnicodeAttribute(null=True)
     retired = BooleanAttribute(default=False)
+    # The id of the subtree move this grid is part of, while it runs: no record
+    # may be added to a grid that is moving.
+    moving = UnicodeAttribute(null=True)
     next_child_sequence = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -118,7 +134,8 @@ def create(grid: GridModel) -> GridModel:
         with transaction() as write:
             write.condition_check(
                 GridModel, grid.parent_code,
-                condition=GridModel.code.exists() & (GridModel.retired == False),  # noqa: E712
+                condition=GridModel.code.exists() & (GridModel.retired == False)  # noqa: E712
+                & GridModel.moving.does_not_exist(),
             )
             write.save(grid, condition=GridModel.code.does_not_exist())
     except TransactWriteError as exc:
@@ -143,6 +160,16 @@ def children(code: str, *, limit: int, cursor: str | None) -> tuple[list[GridMod
     items, last_key = query_page(GridModel.by_parent.query, hash_key=code, limit=limit,
                                  cursor=decode_cursor(cursor))
     return items, encode_cursor(last_key)
+
+
+def all_children(code: str) -> list[GridModel]:
+    return list(GridModel.by_parent.query(code))
+
+
+def all_at_depth(code: str, depth: int) -> list[GridModel]:
+    """Every grid at `depth` below `code` (one query, all pages)."""
+    return list(GridModel.by_county.query(
+        grid_codes.county_of(code), GridModel.depth_code.startswith(_depth_key(depth, code))))
 
 
 def subtree(code: str, *, levels: list[int], limit: int, cursor: str | None

@@ -7,14 +7,20 @@ from chalicelib.store.case_callbacks import CallbackModel
 from chalicelib.store.case_categories import CaseCategoryModel
 from chalicelib.store.cases import CaseEventModel, CaseKeyModel, CaseModel
 from chalicelib.store.counters import CounterModel
+from chalicelib.store.grid_moves import GridMoveModel
 from chalicelib.store.grids import GridModel
+from chalicelib.store.households import HouseholdModel, ResidentModel
 from chalicelib.store.idempotency import IdempotencyModel
+from chalicelib.store.rentals import RentalModel, TenantModel
 from chalicelib.store.sweep_marks import SweepMarkModel
 from chalicelib.store.users import LoginThrottleModel, SessionModel, UserModel, UserPhoneModel
-from chalicelib.store.workers import WorkerModel
+from chalicelib.store.uniques import UniqueModel
+from chalicelib.store.workers import AssignmentModel, WorkerModel
 
 ALL_MODELS = (GridModel, WorkerModel, UserModel, UserPhoneModel, SessionModel,
               LoginThrottleModel, ApiKeyModel, AuditModel, IdempotencyModel, CounterModel)
+ALL_MODELS += (AssignmentModel, HouseholdModel, ResidentModel, RentalModel, TenantModel,
+               UniqueModel, GridMoveModel)
 ALL_MODELS += (CaseModel, CaseEventModel, CaseKeyModel, CallbackModel, CaseCategoryModel,
                SweepMarkModel)
 # Attributes DynamoDB expires items by (the infra enables TTL on them).

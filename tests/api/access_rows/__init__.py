@@ -2,7 +2,8 @@
 
 Each module defines
 - ROUTES: operation name → (roles that may call it, or None for public; the status
-  they get; request(grid) → (method, path, body)). A request that touches no grid
+  they get, or {role: status, "*": status} where it differs by role;
+  request(grid) → (method, path, body)). A request that touches no grid
   ignores its argument; `grid` is a code inside the caller's scope (or, for the
   out-of-scope check, a village of another county).
 - SCOPED: the operations that touch a grid: outside the caller's scope they are

@@ -1,0 +1,44 @@
+"""One search box for the ledgers: an ID number, a phone, or the beginning of a
+name or address, within the caller's subtree. Each kind of query is an index
+lookup; nothing is scanned."""
+
+import re
+
+from chalicelib.domain import grid_codes, ledger
+from chalicelib.schemas.ledgers import SearchResults
+from chalicelib.store import households as household_store
+from chalicelib.store import rentals as rental_store
+from chalicelib.usecases.households import household_view, resident_view
+from chalicelib.usecases.rentals import rental_view, tenant_view
+
+ID_NUMBER = re.compile(r"^[0-9]{17}[0-9Xx]$")
+PHONE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$")
+PER_KIND = 20
+
+
+def search(scope: str, q: str) -> SearchResults:
+    q = q.strip()
+    if ID_NUMBER.match(q):
+        value = q.upper()
+        return SearchResults(
+            matched_by="id_number",
+            residents=[resident_view(r) for r in
+                       household_store.residents_with("id_number", value, scope)],
+            tenants=[tenant_view(t) for t in rental_store.tenants_with("id_number", value, scope)],
+            households=[], rentals=[])
+    if PHONE.match(q):
+        return SearchResults(
+            matched_by="phone",
+            residents=[resident_view(r) for r in household_store.residents_with("phone", q, scope)],
+            tenants=[tenant_view(t) for t in rental_store.tenants_with("phone", q, scope)],
+            households=[], rentals=[])
+    county = grid_codes.county_of(scope)
+    residents, _ = household_store.residents_named(county, q, scope, limit=PER_KIND, cursor=None)
+    address = ledger.normalize_address(q)
+    households, _ = household_store.households_at(county, address, scope, limit=PER_KIND,
+                                                  cursor=None)
+    rentals, _ = rental_store.rentals_at(county, address, scope, limit=PER_KIND, cursor=None)
+    return SearchResults(matched_by="name_or_address",
+                         residents=[resident_view(r) for r in residents],
+                         households=[household_view(h) for h in households],
+                         rentals=[rental_view(r) for r in rentals], tenants=[])

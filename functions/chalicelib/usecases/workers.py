@@ -1,0 +1,263 @@
+"""Grid workers: their records, and their assignments to micro-grids with start
+and end dates, so that a handover keeps the history of who covered a grid."""
+
+from datetime import date
+
+from chalicelib import clock
+from chalicelib.domain import grid_codes, ledger, roles, tokens
+from chalicelib.domain import workers as worker_rules
+from chalicelib.domain.personal_data import mask_phone
+from chalicelib.errors import Conflict, Forbidden, InvalidInput
+from chalicelib.schemas.workers import (
+    AssignmentCreate,
+    AssignmentEnd,
+    AssignmentOut,
+    AssignmentPage,
+    Handover,
+    WorkerCreate,
+    WorkerLeave,
+    WorkerListQuery,
+    WorkerOut,
+    WorkerPage,
+    WorkerUpdate,
+)
+from chalicelib.store import records
+from chalicelib.store import workers as worker_store
+from chalicelib.store.unit_of_work import UnitOfWork, already_exists, version_conflict
+from chalicelib.store.workers import AssignmentModel, WorkerModel
+from chalicelib.usecases import audit
+from chalicelib.web.access import Caller
+
+PHONE_CLAIM = "worker_phone"
+ASSIGNMENT_CLAIM = "active_assignment"  # one active assignment per worker and grid
+ACTIVE_ONE = {ledger.ACTIVE_ASSIGNMENTS: 1}
+ENDED_ONE = {ledger.ACTIVE_ASSIGNMENTS: -1}
+
+
+def view(worker: WorkerModel, *, reveal: bool = False) -> WorkerOut:
+    return WorkerOut(worker_id=worker.worker_id, name=worker.name,
+                     phone=worker.phone if reveal else mask_phone(worker.phone),
+                     kind=worker.kind, kind_name=worker_rules.KINDS[worker.kind],
+                     grid_code=worker.grid_code, is_leader=bool(worker.is_leader),
+                     status=worker.status, notes=worker.notes, created_at=worker.created_at,
+                     version=worker.version)
+
+
+def assignment_view(assignment: AssignmentModel, worker_name: str | None = None
+                    ) -> AssignmentOut:
+    return AssignmentOut(assignment_id=assignment.assignment_id,
+                         worker_id=assignment.worker_id, worker_name=worker_name,
+                         grid_code=assignment.grid_code,
+                         start_date=date.fromisoformat(assignment.start_date),
+                         end_date=date.fromisoformat(assignment.end_date)
+                         if assignment.end_date else None,
+                         active=assignment.end_date is None, version=assignment.version)
+
+
+def scope_of_worker(worker_id: str) -> str:
+    return worker_store.get(worker_id).grid_code
+
+
+def scope_of_assignment(assignment_id: str) -> str:
+    return worker_store.get_assignment(assignment_id).grid_code
+
+
+def _fields(worker: WorkerModel) -> dict:
+    return {"name": worker.name, "phone": worker.phone, "kind": worker.kind,
+            "grid_code": worker.grid_code, "is_leader": worker.is_leader,
+            "status": worker.status, "notes": worker.notes}
+
+
+def _phone_taken() -> Conflict:
+    return Conflict("Another worker has this phone", code="phone_taken",
+                    details=[{"field": "phone", "message": "already registered"}])
+
+
+def create_worker(caller: Caller, request: WorkerCreate) -> WorkerOut:
+    grid_codes.depth_of(request.grid_code, "grid_code")
+    now = clock.now()
+    worker = WorkerModel(worker_id=tokens.new_id(), name=request.name, phone=request.phone,
+                         kind=request.kind, is_leader=request.is_leader, status="active",
+                         notes=request.notes, created_at=now, updated_at=now)
+    records.place(worker, request.grid_code, worker.worker_id)
+    work = UnitOfWork(caller)
+    work.require_grid(request.grid_code, micro=False)
+    work.claim(PHONE_CLAIM, "all", request.phone, worker.worker_id, _phone_taken)
+    work.add(worker, already_exists("worker"))
+    work.audit(action="create", record=f"worker#{worker.worker_id}",
+               scope_code=worker.grid_code,
+               changes=ledger.changed_fields({}, _fields(worker), personal=("phone",)))
+    work.commit()
+    return view(worker)
+
+
+def get_worker(caller: Caller, worker_id: str, *, reveal: bool) -> WorkerOut:
+    worker = worker_store.get(worker_id)
+    if reveal:
+        if caller.role not in roles.MAY_REVEAL_PERSONAL_DATA:
+            raise Forbidden("Your role may not read personal data unmasked",
+                            code="reveal_denied")
+        audit.record(caller, action="reveal", record=f"worker#{worker_id}",
+                     scope_code=worker.grid_code, fields="phone")
+    return view(worker, reveal=reveal)
+
+
+def list_workers(caller: Caller, query: WorkerListQuery) -> WorkerPage:
+    condition = None
+    if query.kind is not None:
+        condition = WorkerModel.kind == query.kind
+    if query.status is not None:
+        status = WorkerModel.status == query.status
+        condition = status if condition is None else condition & status
+    items, cursor = worker_store.in_subtree(query.grid or caller.scope_code, limit=query.limit,
+                                            cursor=query.cursor, filter_condition=condition)
+    return WorkerPage(items=[view(w) for w in items], next_cursor=cursor)
+
+
+def update_worker(caller: Caller, worker_id: str, request: WorkerUpdate) -> WorkerOut:
+    worker = worker_store.get(worker_id)
+    if worker.version != request.version:
+        raise version_conflict("worker")()
+    before = _fields(worker)
+    work = UnitOfWork(caller)
+    if request.phone is not None and request.phone != worker.phone:
+        work.release(PHONE_CLAIM, "all", worker.phone, worker.worker_id)
+        work.claim(PHONE_CLAIM, "all", request.phone, worker.worker_id, _phone_taken)
+        worker.phone = request.phone
+    if request.grid_code is not None and request.grid_code != worker.grid_code:
+        if not caller.can_see(request.grid_code):
+            raise Forbidden("The new grid is outside your scope", code="out_of_scope")
+        work.require_grid(request.grid_code, micro=False)
+        records.place(worker, request.grid_code, worker.worker_id)
+    for name in ("name", "kind", "is_leader", "notes"):
+        value = getattr(request, name)
+        if value is not None:
+            setattr(worker, name, value)
+    worker.updated_at = clock.now()
+    work.save(worker, version_conflict("worker"))
+    work.audit(action="update", record=f"worker#{worker_id}", scope_code=worker.grid_code,
+               changes=ledger.changed_fields(before, _fields(worker), personal=("phone",)))
+    work.commit()
+    return view(worker)
+
+
+def _day(requested: date | None) -> date:
+    return requested or clock.today()
+
+
+def _end(work: UnitOfWork, assignment: AssignmentModel, end: date, caller: Caller) -> None:
+    worker_rules.check_assignment_dates(date.fromisoformat(assignment.start_date), end,
+                                        clock.today())
+    assignment.end_date = end.isoformat()
+    assignment.ended_by = caller.user_id
+    work.save(assignment, version_conflict("assignment"))
+    work.release(ASSIGNMENT_CLAIM, assignment.grid_code, assignment.worker_id,
+                 assignment.assignment_id)
+    work.count(assignment.grid_code, ENDED_ONE)
+    work.audit(action="end_assignment", record=f"assignment#{assignment.assignment_id}",
+               scope_code=assignment.grid_code,
+               changes={"end_date": {"from": None, "to": assignment.end_date}})
+
+
+def leave(caller: Caller, worker_id: str, request: WorkerLeave) -> WorkerOut:
+    """The worker leaves (离职): kept on record, every assignment ended on the last day."""
+    worker = worker_store.get(worker_id)
+    if worker.version != request.version:
+        raise version_conflict("worker")()
+    if worker.status == worker_store.LEFT:
+        raise Conflict("The worker has left already", code="already_left")
+    work = UnitOfWork(caller)
+    for assignment in worker_store.assignments_of(worker_id):
+        if assignment.end_date is None:
+            _end(work, assignment, _day(request.end_date), caller)
+    worker.status = worker_store.LEFT
+    worker.updated_at = clock.now()
+    work.save(worker, version_conflict("worker"))
+    work.audit(action="leave", record=f"worker#{worker_id}", scope_code=worker.grid_code,
+               changes={"status": {"from": "active", "to": "left"}})
+    work.commit()
+    return view(worker)
+
+
+def _start(work: UnitOfWork, caller: Caller, worker: WorkerModel, grid_code: str,
+           start: date) -> AssignmentModel:
+    if worker.status != "active":
+        raise Conflict("The worker has left", code="worker_left")
+    if not caller.can_see(grid_code):
+        raise Forbidden("The grid is outside your scope", code="out_of_scope")
+    worker_rules.check_assignment_dates(start, None, clock.today())
+    if any(a.grid_code == grid_code and a.end_date is None
+           for a in worker_store.assignments_of(worker.worker_id)):
+        raise Conflict("The worker is assigned to this grid already", code="already_assigned")
+    assignment = AssignmentModel(assignment_id=tokens.new_id(), worker_id=worker.worker_id,
+                                 start_date=start.isoformat(), created_by=caller.user_id,
+                                 created_at=clock.now())
+    assignment.start_key = f"{assignment.start_date}#{assignment.assignment_id}"
+    records.place(assignment, grid_code, assignment.assignment_id)
+    work.require_grid(grid_code)
+    # One active assignment per worker and grid, even when two admins assign at once.
+    work.claim(ASSIGNMENT_CLAIM, grid_code, worker.worker_id, assignment.assignment_id,
+               lambda: Conflict("The worker is assigned to this grid already",
+                                code="already_assigned"))
+    work.add(assignment, already_exists("assignment"))
+    work.count(grid_code, ACTIVE_ONE)
+    work.audit(action="assign", record=f"assignment#{assignment.assignment_id}",
+               scope_code=grid_code, changes={"worker_id": {"from": None, "to": worker.worker_id},
+                                              "start_date": {"from": None,
+                                                             "to": assignment.start_date}})
+    return assignment
+
+
+def assign(caller: Caller, worker_id: str, request: AssignmentCreate) -> AssignmentOut:
+    worker = worker_store.get(worker_id)
+    work = UnitOfWork(caller)
+    assignment = _start(work, caller, worker, request.grid_code, _day(request.start_date))
+    work.commit()
+    return assignment_view(assignment, worker.name)
+
+
+def end_assignment(caller: Caller, assignment_id: str, request: AssignmentEnd) -> AssignmentOut:
+    assignment = worker_store.get_assignment(assignment_id)
+    if assignment.version != request.version:
+        raise version_conflict("assignment")()
+    if assignment.end_date is not None:
+        raise Conflict("The assignment has ended already", code="already_ended")
+    work = UnitOfWork(caller)
+    _end(work, assignment, _day(request.end_date), caller)
+    work.commit()
+    return assignment_view(assignment)
+
+
+def handover(caller: Caller, grid_code: str, request: Handover) -> AssignmentOut:
+    """One worker's charge of a micro-grid ends and another's begins, on one day,
+    in one write: the grid is never counted as covered twice or not at all."""
+    day = _day(request.day)
+    work = UnitOfWork(caller)
+    if request.from_worker_id is not None:
+        current = [a for a in worker_store.assignments_of(request.from_worker_id)
+                   if a.grid_code == grid_code and a.end_date is None]
+        if not current:
+            raise InvalidInput("from_worker_id", "This worker does not cover the grid",
+                               code="not_assigned")
+        _end(work, current[0], day, caller)
+    incoming = worker_store.get(request.to_worker_id)
+    assignment = _start(work, caller, incoming, grid_code, day)
+    work.commit()
+    return assignment_view(assignment, incoming.name)
+
+
+def assignments_of_worker(worker_id: str) -> AssignmentPage:
+    worker = worker_store.get(worker_id)
+    return AssignmentPage(items=[assignment_view(a, worker.name)
+                                 for a in worker_store.assignments_of(worker_id)],
+                          next_cursor=None)
+
+
+def assignments_in_grid(grid_code: str, *, active_only: bool, limit: int, cursor: str | None
+                        ) -> AssignmentPage:
+    grid_codes.depth_of(grid_code)
+    items, next_cursor = worker_store.assignments_in(grid_code, active_only=active_only,
+                                                     limit=limit, cursor=cursor)
+    names = worker_store.names_of({a.worker_id for a in items})
+    return AssignmentPage(items=[assignment_view(a, names.get(a.worker_id)) for a in items],
+                          next_cursor=next_cursor)
