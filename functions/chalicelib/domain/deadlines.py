@@ -14,7 +14,7 @@ deadlines once an upgraded library knows the year (`known_year`).
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -67,7 +67,7 @@ def local_day(moment: datetime) -> date:
 
 def day_end(day: date) -> datetime:
     """Midnight after `day` in Asia/Shanghai, in UTC."""
-    return datetime.combine(day + timedelta(days=1), time(), SHANGHAI).astimezone(timezone.utc)
+    return datetime.combine(day + timedelta(days=1), time(), SHANGHAI).astimezone(UTC)
 
 
 def due(start: datetime, limit: TimeLimit) -> Due:

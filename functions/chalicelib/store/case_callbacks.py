@@ -12,7 +12,7 @@ Access patterns (docs/access-patterns.md):
 - one callback: GetItem case_callbacks.callback_id
 """
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
@@ -62,7 +62,7 @@ class CallbackModel(Model):
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _keys(item: CallbackModel) -> CallbackModel:

@@ -28,7 +28,7 @@ Access patterns (docs/access-patterns.md):
 
 import dataclasses
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from pynamodb.attributes import (
@@ -46,14 +46,7 @@ from chalicelib.domain import case_indicators, grid_codes
 from chalicelib.domain.case_flow import Case, Event, Outcome
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.store import counters, grid_moves
-from chalicelib.store.base import (
-    decode_cursor,
-    encode_cursor,
-    index_meta,
-    query_page,
-    table_meta,
-    transaction,
-)
+from chalicelib.store.base import decode_cursor, encode_cursor, index_meta, query_page, table_meta
 
 
 def _index(name: str, hash_key: str, range_key: str | None) -> type:
@@ -174,12 +167,12 @@ OPEN, CLOSED = "open", "closed"
 
 
 def _stamp(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else ""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else ""
 
 
 def check_bucket(moment: datetime) -> str:
     """The deadline-sweep bucket of a moment: its UTC hour."""
-    return moment.strftime("%Y-%m-%dT%H")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
 
 
 def to_domain(item: CaseModel) -> Case:
@@ -244,6 +237,14 @@ def get(case_id: str) -> Loaded:
     return loaded
 
 
+def _transaction() -> Any:
+    """A transaction on the case table's connection: one botocore client for all of
+    them (a new client per transaction costs about a second to build)."""
+    from pynamodb.transactions import TransactWrite
+
+    return TransactWrite(connection=CaseModel._get_connection().connection)
+
+
 class StaleCase(Exception):
     """Someone else wrote the case since it was read."""
 
@@ -263,7 +264,7 @@ def commit(outcome: Outcome, timeline_seq: int | None, *, key: CaseKeyModel | No
     case = outcome.case
     item = to_item(case, seq + len(outcome.events))
     try:
-        with transaction() as write:
+        with _transaction() as write:
             if timeline_seq is None:
                 write.save(item, condition=CaseModel.case_id.does_not_exist())
             else:

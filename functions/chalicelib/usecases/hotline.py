@@ -139,7 +139,7 @@ def callbacks_owed(outcome: Outcome) -> list[Any]:
                "closed_at": closing.at.isoformat(), "note": closing.note,
                "late": case.late_stages > 0}
     return [callback_store.build(
-        callback_id=f"{case.case_id}#close#{case.reopen_count}", case_id=case.case_id,
+        callback_id=f"{case.case_id}-close-{case.reopen_count}", case_id=case.case_id,
         ticket_id=case.ticket_id, url=claim.callback_url,
         payload=json.dumps(payload, ensure_ascii=False), grid_code=case.location_grid,
         now=closing.at)]

@@ -1,0 +1,101 @@
+"""An Open311 GeoReport v2 client: list services, read a definition, post a
+request (form-encoded, with its api_key) and read it back, as the spec has it."""
+
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.conftest import ApiClient
+
+MICRO, TOWN = "1408251022010101", "140825102"
+
+
+@pytest.fixture(scope="module")
+def api_key(demo_town):
+    from chalicelib.schemas.users import ApiKeyCreate
+    from chalicelib.usecases import api_keys
+    from chalicelib.web.access import Caller
+
+    admin = Caller(user_id="open311-test-admin", role="county_admin", scope_code="140825")
+    return api_keys.create_key(admin, ApiKeyCreate(name="Open311 app", scope_code=TOWN,
+                                                   operations=["cases.create"])).api_key
+
+
+def post_form(client, path, fields):
+    return client.request("POST", path, body=urlencode(fields).encode(),
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def test_a_client_lists_services_posts_a_request_and_reads_it_back(api, api_key, as_role):
+    services = api.get("/api/v1/open311/services.json?jurisdiction_id=140825")
+    assert services.status == 200
+    codes = {s["service_code"] for s in services.json}
+    assert {"sanitation", "parking", "safety_hazard"} <= codes and "petition" not in codes
+    sanitation = next(s for s in services.json if s["service_code"] == "sanitation")
+    assert set(sanitation) == {"service_code", "service_name", "description", "metadata",
+                               "type", "keywords", "group"}
+    assert (sanitation["service_name"], sanitation["type"]) == ("环境卫生", "realtime")
+    definition = api.get("/api/v1/open311/services/sanitation.json").json
+    assert definition["service_code"] == "sanitation"
+    assert [a["code"] for a in definition["attributes"]] == ["grid_code"]
+
+    posted = post_form(api, "/api/v1/open311/requests.json", {
+        "api_key": api_key, "jurisdiction_id": "140825", "service_code": "sanitation",
+        "lat": "35.6123", "long": "111.2034", "address_string": "三泉村东口",
+        "attribute[grid_code]": MICRO, "description": "垃圾桶满了没人清",
+        "first_name": "五", "last_name": "王", "phone": "13800001111"})
+    assert posted.status == 201, posted.body
+    [receipt] = posted.json
+    request_id = receipt["service_request_id"]
+    assert set(receipt) == {"service_request_id", "service_notice", "account_id"}
+
+    [read] = api.get(f"/api/v1/open311/requests/{request_id}.json").json
+    assert (read["service_request_id"], read["status"], read["service_code"]) == (
+        request_id, "open", "sanitation")
+    assert (read["lat"], read["long"], read["address"]) == (35.6123, 111.2034, "三泉村东口")
+    assert read["requested_datetime"].endswith("+08:00")
+    assert "phone" not in read and "first_name" not in read
+    listed = api.get("/api/v1/open311/requests.json?jurisdiction_id=140825&status=open"
+                     "&service_code=sanitation").json
+    assert request_id in {r["service_request_id"] for r in listed}
+    by_id = api.get(f"/api/v1/open311/requests.json?service_request_id={request_id}").json
+    assert [r["service_request_id"] for r in by_id] == [request_id]
+    closed_only = api.get("/api/v1/open311/requests.json?jurisdiction_id=140825&status=closed")
+    assert request_id not in {r["service_request_id"] for r in closed_only.json}
+    # Inside, it is a resident's case at the grid the notice board named.
+    case = as_role("grid_leader").get(f"/api/v1/cases/{request_id}").json
+    assert (case["source"], case["location_grid"], case["state"]) == ("resident", MICRO,
+                                                                      "reported")
+
+
+def test_errors_come_in_georeport_shape(api, api_key):
+    missing_key = post_form(api, "/api/v1/open311/requests.json",
+                            {"service_code": "sanitation", "lat": "1", "long": "1"})
+    assert missing_key.status == 400
+    assert missing_key.json == [{"code": 400, "description": "api_key is required"}]
+    bad_key = post_form(api, "/api/v1/open311/requests.json",
+                        {"api_key": "wgk_nope_nope", "service_code": "sanitation"})
+    assert bad_key.status == 403 and bad_key.json[0]["code"] == 403
+    no_place = post_form(api, "/api/v1/open311/requests.json",
+                         {"api_key": api_key, "service_code": "sanitation"})
+    assert no_place.status == 400 and "location" in no_place.json[0]["description"]
+    petition = post_form(api, "/api/v1/open311/requests.json", {
+        "api_key": api_key, "service_code": "petition", "address_string": "x",
+        "attribute[grid_code]": MICRO})
+    assert petition.status == 404
+    elsewhere = post_form(api, "/api/v1/open311/requests.json", {
+        "api_key": api_key, "service_code": "parking", "address_string": "x",
+        "attribute[grid_code]": "1408251032010101"})
+    assert elsewhere.status == 403
+    assert api.get("/api/v1/open311/services/nothing.json").status == 404
+    assert api.get("/api/v1/open311/services/sanitation.xml").status == 404
+    assert api.get("/api/v1/open311/requests.json").status == 400  # which jurisdiction?
+
+
+def test_cases_from_inside_are_not_published(api, as_role):
+    created = as_role("grid_worker").post("/api/v1/cases", {
+        "category": "dispute", "grid_code": MICRO, "description": "邻里纠纷"})
+    case_id = created.json["case_id"]
+    assert api.get(f"/api/v1/open311/requests/{case_id}.json").status == 404
+    listed = api.get("/api/v1/open311/requests.json?jurisdiction_id=140825").json
+    assert case_id not in {r["service_request_id"] for r in listed}
