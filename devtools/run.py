@@ -53,7 +53,14 @@ def main() -> int:
     database = dynamodb_local.start(db_port, data_dir=DATA / "dynamodb",
                                     log_path=DATA / "dynamodb.log")
     server = None
+    s3 = None
     try:
+        # Case photos: a local S3-compatible server, data kept in .data/s3 (devtools/s3_local.py).
+        from devtools import s3_local
+        s3 = s3_local.start("wangge-local-attachments", _port("S3_PORT", port + 2),
+                            data_dir=DATA / "s3", log_path=DATA / "s3.log")
+        os.environ.update(S3_ENDPOINT=s3.endpoint,
+                          WANGGE_ATTACHMENTS_BUCKET="wangge-local-attachments")
         environment.configure(database.endpoint)
         from devtools import demo, tables
         from devtools import server as local_server
@@ -65,6 +72,8 @@ def main() -> int:
         if demo.load(demo.generate(demo.PRESETS[os.environ.get("DEMO_PRESET", "sanquan")])):
             print(f"Loaded the demo town in {time.perf_counter() - started:.1f}s")
         demo.load_accounts()
+        from devtools import demo_cases
+        demo_cases.load()
         from app import app
 
         server = local_server.make_server(app, "127.0.0.1", port)
@@ -75,6 +84,8 @@ def main() -> int:
     finally:
         if server is not None:
             server.server_close()
+        if s3 is not None:
+            s3.stop()
         database.stop()
     return 0
 

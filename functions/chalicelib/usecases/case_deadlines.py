@@ -63,6 +63,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     mark = sweep_marks.read(NAME)
     start = (datetime.strptime(mark, "%Y-%m-%dT%H").replace(tzinfo=timezone.utc) if mark
              else _hour(now) - FIRST_LOOKBACK)
+    # A mark ahead of now (a run with a later clock) must not hide the hours before it.
+    start = min(start, _hour(now) - HOUR)
     tally = {"warned": 0, "overdue": 0, "escalated": 0, "recomputed": 0}
     hour = start
     while hour <= now:
