@@ -325,3 +325,16 @@ def test_categories_can_be_set_per_county(people, as_role):
     assert case["category"] == "noise"
     other_county = people["grid_worker"].get("/api/v1/case-categories?county=610102")
     assert other_county.status == 403
+
+
+def test_demo_cases_load_once(demo_town, as_role):
+    from devtools import demo_cases
+
+    first, second = demo_cases.load(), demo_cases.load()
+    assert (first, second) == (True, False)
+    leader = as_role("grid_leader")
+    states = set()
+    for state in ("reported", "dispatched", "in_progress", "handled", "closed"):
+        items = leader.get(f"/api/v1/cases?state={state}&limit=200").json["items"]
+        states |= {c["state"] for c in items if c["address"] == "三泉村"}
+    assert states == {"reported", "dispatched", "in_progress", "handled", "closed"}

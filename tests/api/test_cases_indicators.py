@@ -135,8 +135,10 @@ def test_indicators_equal_a_brute_force_count(demo_town, as_role):
 
 
 def test_cases_move_with_their_grid(county_admin):
-    """A subtree move re-codes the cases located in it (store/grid_moves.py's contract)."""
+    """A subtree move re-codes the cases located in it and their hotline callbacks
+    (store/grid_moves.py's contract: found by an index, rewritten once)."""
     from chalicelib.schemas.cases import CaseCreate, Transition
+    from chalicelib.store import case_callbacks
     from chalicelib.store import cases as case_store
     from chalicelib.store import grids as grid_store
     from chalicelib.usecases import cases
@@ -154,7 +156,14 @@ def test_cases_move_with_their_grid(county_admin):
         action="escalate", version=0, note="上报到镇"))
     cases.take_transition(reporter, case.case_id, Transition(
         action="escalate", version=1, note="上报到镇"))
+    callback = case_callbacks.build(callback_id=f"move-{case.case_id}", case_id=case.case_id,
+                                    ticket_id="t", url="https://example.invalid/",
+                                    payload="{}", grid_code=micro, now=case.reported_at)
+    callback.save()
     assert case_store.move_some(old_village, new_village, 10) == 1
+    assert case_callbacks.move_some(old_village, new_village, 10) == 1
+    assert case_callbacks.move_some(old_village, new_village, 10) == 0
+    assert case_callbacks.get(callback.callback_id).grid_code == f"{new_village}0101"
     moved = case_store.get(case.case_id).case
     assert (moved.location_grid, moved.handling_grid) == (f"{new_village}0101", town)
     assert case_store.move_some(old_village, new_village, 10) == 0  # done: found no more

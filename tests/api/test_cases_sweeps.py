@@ -6,7 +6,6 @@ other test's cases live."""
 from datetime import datetime, timedelta
 
 import pytest
-
 from chalicelib.domain.deadlines import SHANGHAI
 
 MICRO, VILLAGE, TOWN = "1408251022180101", "140825102218", "140825102"

@@ -35,7 +35,7 @@ def hotline(demo_town):
 def receiver():
     """A hotline platform's callback endpoint on loopback; answers with `status`."""
     class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the stdlib's name
+        def do_POST(self):
             length = int(self.headers["Content-Length"])
             server.calls.append((self.headers["X-Wangge-Callback-Id"],
                                  json.loads(self.rfile.read(length))))

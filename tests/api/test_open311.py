@@ -5,8 +5,6 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import ApiClient
-
 MICRO, TOWN = "1408251022010101", "140825102"
 
 

@@ -14,12 +14,12 @@ from chalicelib.schemas.cases import (
     CommentCreate,
     IndicatorQuery,
     Indicators,
-    RevealQuery,
     SatisfactionCreate,
     Transition,
     Upload,
     UploadRequest,
 )
+from chalicelib.schemas.users import RevealQuery
 from chalicelib.usecases import case_attachments, case_catalogue, case_statistics, cases
 from chalicelib.web import api
 from chalicelib.web.access import Access, Caller, body_field, path_param, query_field

@@ -145,10 +145,6 @@ class CaseListQuery(PageQuery):
     closed: bool = Field(False, description="mine: the closed ones instead of the open ones")
 
 
-class RevealQuery(Schema):
-    reveal: bool = Field(False, description="Unmask the reporter's contact (audited)")
-
-
 class CategoryOut(Schema):
     code: str
     name_zh: str

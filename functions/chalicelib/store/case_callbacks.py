@@ -10,9 +10,10 @@ Access patterns (docs/access-patterns.md):
 - a subtree's callbacks in one status: index by_status, status_key =
   "<county>#<status>" and begins_with(scope_key, :scope)
 - one callback: GetItem case_callbacks.callback_id
+- callbacks of a subtree (grid moves): index by_status, per status, as above
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
@@ -20,6 +21,7 @@ from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.domain import grid_codes
+from chalicelib.store import grid_moves
 from chalicelib.store.base import decode_cursor, encode_cursor, index_meta, query_page, table_meta
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
@@ -62,7 +64,7 @@ class CallbackModel(Model):
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _keys(item: CallbackModel) -> CallbackModel:
@@ -137,3 +139,24 @@ def in_status(scope: str, status: str, *, limit: int, cursor: str | None
         range_key_condition=CallbackModel.scope_key.startswith(scope), limit=limit,
         cursor=decode_cursor(cursor))
     return items, encode_cursor(last_key)
+
+
+@grid_moves.register("case_callbacks")
+def move_some(old_prefix: str, new_prefix: str, limit: int) -> int:
+    """Re-code up to `limit` callbacks of cases located under `old_prefix`."""
+    found = 0
+    for status in (PENDING, FAILED, DELIVERED):
+        for entry in CallbackModel.by_status.query(
+                f"{grid_codes.county_of(old_prefix)}#{status}",
+                range_key_condition=CallbackModel.scope_key.startswith(old_prefix),
+                limit=limit - found):
+            found += 1
+            item = get(entry.callback_id)
+            if item is None or not item.grid_code.startswith(old_prefix):
+                continue
+            old_code = item.grid_code
+            item.grid_code = new_prefix + old_code[len(old_prefix):]
+            _save_if(item, CallbackModel.grid_code == old_code)
+        if found >= limit:
+            break
+    return found

@@ -28,7 +28,7 @@ Access patterns (docs/access-patterns.md):
 
 import dataclasses
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import (
@@ -167,12 +167,12 @@ OPEN, CLOSED = "open", "closed"
 
 
 def _stamp(moment: datetime | None) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else ""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else ""
 
 
 def check_bucket(moment: datetime) -> str:
     """The deadline-sweep bucket of a moment: its UTC hour."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H")
 
 
 def to_domain(item: CaseModel) -> Case:
@@ -311,13 +311,6 @@ def in_state(scope: str, state: str, *, limit: int, cursor: str | None):
     county = grid_codes.county_of(scope)
     return _page(CaseModel.by_state.query, cursor, limit, hash_key=f"{county}#{state}",
                  range_key_condition=CaseModel.grid_key.startswith(scope))
-
-
-def at_grid(grid_code: str, state: str, *, limit: int, cursor: str | None):
-    """Cases in one state handled at exactly this grid (not below it)."""
-    county = grid_codes.county_of(grid_code)
-    return _page(CaseModel.by_state.query, cursor, limit, hash_key=f"{county}#{state}",
-                 range_key_condition=CaseModel.grid_key.startswith(f"{grid_code}#"))
 
 
 def of_handler(worker_id: str, *, open_only: bool, limit: int, cursor: str | None):

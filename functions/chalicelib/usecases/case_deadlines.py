@@ -14,7 +14,7 @@ The same sweep makes estimated deadlines exact once the calendar library
 knows their year (domain/deadlines.py).
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from chalicelib import clock
 from chalicelib.domain import case_flow, deadlines
@@ -59,9 +59,9 @@ def _apply(case_id: str, step) -> list[str]:
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """One run of the deadline sweep at `now`; returns what it did."""
-    now = (now or clock.now()).astimezone(timezone.utc)  # the buckets are UTC hours
+    now = (now or clock.now()).astimezone(UTC)  # the buckets are UTC hours
     mark = sweep_marks.read(NAME)
-    start = (datetime.strptime(mark, "%Y-%m-%dT%H").replace(tzinfo=timezone.utc) if mark
+    start = (datetime.strptime(mark, "%Y-%m-%dT%H").replace(tzinfo=UTC) if mark
              else _hour(now) - FIRST_LOOKBACK)
     # A mark ahead of now (a run with a later clock) must not hide the hours before it.
     start = min(start, _hour(now) - HOUR)

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain import case_flow, grid_codes, tokens
+from chalicelib.domain import case_flow, grid_codes, roles, tokens
 from chalicelib.domain.case_categories import Category
 from chalicelib.domain.case_flow import Case, Outcome
 from chalicelib.domain.personal_data import mask_phone
@@ -201,7 +201,7 @@ def get_case(caller: Caller, case_id: str, *, reveal: bool = False) -> CaseDetai
 
     case = _visible(case_id, caller)
     if reveal:
-        if caller.role not in case_flow.REVEALERS:
+        if caller.role not in roles.MAY_REVEAL_PERSONAL_DATA:
             raise Forbidden("Your role may not read personal data unmasked",
                             code="reveal_denied")
         audit.record(caller, action="reveal", record=f"case#{case_id}",
