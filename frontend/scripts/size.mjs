@@ -1,4 +1,4 @@
-// `npm run size`: what a phone downloads to show the first screen, gzipped.
+// `npm run size` (and every build): what a phone downloads to show the first screen, gzipped.
 // Initial = the scripts, module preloads and stylesheets dist/index.html names.
 // Fails (exit 1) when that is over the budget.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
@@ -31,7 +31,7 @@ for (const file of initial) {
 }
 const everything = all.reduce((sum, file) => sum + gz(file), 0)
 const lazy = all.filter((f) => !initial.includes(f))
-console.log(`  + ${lazy.length} lazily loaded screen chunks: ${kb(everything - total)} KB gz`)
+console.log(`  + ${lazy.length} chunks loaded later (screens, the icon font): ${kb(everything - total)} KB gz`)
 console.log(`initial JS+CSS: ${kb(total)} KB gzipped (budget ${BUDGET_KB} KB); all JS+CSS: ${kb(everything)} KB gzipped`)
 if (total > BUDGET_KB * 1024) {
   console.error(`over budget by ${kb(total - BUDGET_KB * 1024)} KB`)

@@ -38,5 +38,3 @@ export function setLocale(locale) {
 export function toggleLocale() {
   setLocale(i18n.global.locale.value === 'en' ? 'zh-CN' : 'en')
 }
-
-export const t = (...args) => i18n.global.t(...args)

@@ -48,16 +48,3 @@ export function usePaged(pathOf, { limit = 30 } = {}) {
   }
   return list
 }
-
-/** How many items a paged list holds, page by page (for short lists such as a grid's children). */
-export async function countAll(path, { limit = 200, maxPages = 50 } = {}) {
-  let total = 0
-  let cursor = null
-  for (let page = 0; page < maxPages; page += 1) {
-    const answer = await get(pageUrl(path, limit, cursor))
-    total += answer.items.length
-    cursor = answer.next_cursor
-    if (!cursor) return total
-  }
-  return total
-}

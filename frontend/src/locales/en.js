@@ -24,7 +24,11 @@ export default {
     mismatch: 'The new passwords differ', tooShort: 'At least 8 characters', needsMix: 'Use letters and digits',
     submit: 'Change password', done: 'Password changed',
   },
-  home: { greeting: 'Hello, {name}', scope: 'Scope: {name}', myGrid: 'My grid', childrenCount: '{n}' },
+  home: { greeting: 'Hello, {name}', scope: 'Scope: {name}', myGrid: 'My grid' },
+  counts: {
+    children: 'Sub-grids', households: 'Households', residents: 'Residents', floating: 'Floating',
+    keyGroups: 'Key groups', rentals: 'Rentals', tenants: 'Tenants', workers: 'Workers on duty',
+  },
   grid: { code: 'Unified code', children: 'Sub-grids', noChildren: 'No sub-grids', up: 'Up' },
   accounts: {
     scope: 'Area {code}', explain: 'The sign-in accounts of your area.', empty: 'No accounts', disabled: 'Disabled',

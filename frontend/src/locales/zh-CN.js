@@ -23,7 +23,11 @@ export default {
     mismatch: '两次输入的新密码不一致', tooShort: '新密码至少 8 位', needsMix: '新密码需同时包含字母和数字',
     submit: '确认修改', done: '密码已修改',
   },
-  home: { greeting: '{name}，您好', scope: '管辖范围：{name}', myGrid: '我的网格', childrenCount: '{n} 个' },
+  home: { greeting: '{name}，您好', scope: '管辖范围：{name}', myGrid: '我的网格' },
+  counts: {
+    children: '下级网格', households: '户数', residents: '居民', floating: '流动人口',
+    keyGroups: '重点人群', rentals: '出租房', tenants: '租户', workers: '在岗网格员',
+  },
   grid: { code: '统一编码', children: '下级网格', noChildren: '暂无下级网格', up: '上级' },
   accounts: {
     scope: '辖区 {code}', explain: '本辖区内的登录账号。', empty: '暂无账号', disabled: '已停用', initialPassword: '未改初始密码',

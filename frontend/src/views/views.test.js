@@ -15,6 +15,12 @@ async function submitLogin(wrapper, phone, password) {
 }
 
 const grid = (code, name, level_name = '微网格') => ({ code, name, level_name, parent_code: code.slice(0, -2) })
+const LEDGER = { households: 0, residents: 0, floating_residents: 0, key_group_members: 0,
+  key_groups: {}, rentals: 0, tenants: 0, active_assignments: 0 }
+const counts = (code, own = {}, children = []) => ({
+  grid: { code, name: code, level: 'micro', counts: { ...LEDGER, ...own } },
+  children: children.map((child) => ({ code: child, name: child, level: 'micro', counts: LEDGER })),
+})
 
 describe('login', () => {
   it('sends a signed-out visitor to the login page, without the navigation', async () => {
@@ -94,13 +100,16 @@ describe('home and navigation', () => {
     signIn(PROFILES.county_admin)
     stubApi({
       'GET /api/v1/grids/140825': () => json(200, grid('140825', '新绛县', '县')),
-      'GET /api/v1/grids/140825/children': () => json(200, { items: [grid('140825102', '三泉镇', '镇')], next_cursor: null }),
+      'GET /api/v1/grids/140825/counts': () => json(200, counts('140825',
+        { households: 4960, residents: 17521, rentals: 310 }, ['140825102'])),
     })
     const { wrapper } = await mountApp('/')
     expect(wrapper.find('[data-test="role"]').text()).toBe('县级管理员')
     expect(wrapper.find('[data-test="scope"]').text()).toBe('管辖范围：新绛县')
     expect(wrapper.find('[data-test="my-grid"]').text()).toContain('新绛县')
-    expect(wrapper.find('[data-test="children-count"]').text()).toContain('1 个')
+    const figure = (key) => wrapper.find(`[data-count="${key}"]`).text()
+    expect([figure('children'), figure('households'), figure('residents'), figure('rentals')])
+      .toEqual(['下级网格1', '户数4960', '居民17521', '出租房310'])
     expect(wrapper.findAll('[data-test="role-nav"] a').map((a) => a.text())).toEqual(['网格', '账号'])
     expect(wrapper.findAll('[data-test="tabbar"] .van-tabbar-item').map((a) => a.text()))
       .toEqual(['首页', '网格', '我的'])
@@ -112,14 +121,14 @@ describe('home and navigation', () => {
     stubApi({
       'GET /api/v1/grids/1408251022010101': () => (fail ? json(403, envelope('out_of_scope'))
         : json(200, grid('1408251022010101', '三泉村1-1微网格'))),
-      'GET /api/v1/grids/1408251022010101/children': () => json(200, { items: [], next_cursor: null }),
+      'GET /api/v1/grids/1408251022010101/counts': () => json(200, counts('1408251022010101')),
     })
     const { wrapper } = await mountApp('/')
     expect(wrapper.find('[data-test="error-state"]').text()).toContain('超出您的管辖范围')
     fail = false
     await wrapper.find('[data-test="error-state"] button').trigger('click')
     await settle()
-    expect(wrapper.find('[data-test="children-count"]').text()).toContain('暂无下级网格')
+    expect(wrapper.find('[data-count="children"]').text()).toBe('下级网格0')
   })
 
   it('keeps a role out of features it may not use', async () => {
@@ -134,9 +143,11 @@ describe('home and navigation', () => {
     signIn(PROFILES.county_admin)
     stubApi({
       'GET /api/v1/grids/140825': () => json(200, grid('140825', '新绛县', '县')),
+      'GET /api/v1/grids/140825/counts': () => json(200, counts('140825', {}, ['140825102'])),
       'GET /api/v1/grids/140825/children': () => json(200, { items: [grid('140825102', '三泉镇', '镇')], next_cursor: null }),
       'GET /api/v1/grids/140825102': () => json(200, grid('140825102', '三泉镇', '镇')),
-      'GET /api/v1/grids/140825102/children': (init) => json(200, { items: [], next_cursor: null }),
+      'GET /api/v1/grids/140825102/counts': () => json(200, counts('140825102', { households: 12 })),
+      'GET /api/v1/grids/140825102/children': () => json(200, { items: [], next_cursor: null }),
     })
     const { wrapper, router } = await mountApp('/grids')
     const children = await shown(wrapper, '[data-test="children"]')
@@ -144,6 +155,7 @@ describe('home and navigation', () => {
     await children.find('.van-cell').trigger('click')
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/grids/140825102'))
     await vi.waitFor(() => expect(wrapper.find('[data-test="empty-state"]').text()).toContain('暂无下级网格'))
+    expect(wrapper.find('[data-count="households"]').text()).toBe('户数12')
   })
 
   it('tells a missing page apart', async () => {
@@ -215,7 +227,7 @@ describe('profile and outbox', () => {
       ...profileApi({ online: () => answering, patches }),
       'GET /api/v1/grids/1408251022010101': () => (answering
         ? json(200, grid('1408251022010101', '三泉村1-1微网格')) : new TypeError('Failed to fetch')),
-      'GET /api/v1/grids/1408251022010101/children': () => json(200, { items: [], next_cursor: null }),
+      'GET /api/v1/grids/1408251022010101/counts': () => json(200, counts('1408251022010101')),
     })
     const { wrapper, router } = await mountApp('/me')
     await shown(wrapper, '[data-test="profile-form"]')
