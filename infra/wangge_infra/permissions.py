@@ -69,8 +69,12 @@ TABLE_WRITE = {
 }
 # On the index ARNs (table ARN + /index/<name>): an index can only be queried.
 INDEX_READ = {"dynamodb:Query": "Index.query"}
-OBJECT_READ = {"s3:GetObject": "get_object; a presigned GET URL"}
-OBJECT_WRITE = {"s3:PutObject": "put_object; a presigned PUT URL"}
+OBJECT_READ = {"s3:GetObject": "get_object, head_object; a presigned GET URL"}
+OBJECT_WRITE = {"s3:PutObject": "put_object; a presigned PUT URL or POST form"}
+# On the bucket ARN: S3 answers head_object on a missing key with 404 only to
+# whom may list the bucket, 403 to anyone else (case_attachments.confirm
+# tells "nothing was uploaded" by the 404).
+BUCKET_READ = {"s3:ListBucket": "a 404, not a 403, from head_object on a missing key"}
 PARAMETER_READ = {"ssm:GetParameter": "Powertools parameters.get_parameter"}
 LOGS = {"logs:CreateLogStream": "the Lambda runtime", "logs:PutLogEvents": "the Lambda runtime"}
 # X-Ray takes no resource-level permissions: "*" is the only resource it accepts.
@@ -104,7 +108,8 @@ class Needs:
 @dataclass(frozen=True)
 class Grant:
     """Actions on resources, a resource being ("table", aggregate),
-    ("index", aggregate, index), ("objects", bucket) or ("signing_keys",)."""
+    ("index", aggregate, index), ("bucket", bucket), ("objects", bucket) or
+    ("signing_keys",)."""
     sid: str
     actions: tuple[str, ...]
     resources: tuple[tuple[str, ...], ...]
@@ -167,6 +172,9 @@ def grants(needs: Needs, tables: list[TableSpec]) -> list[Grant]:
         actions = (tuple(OBJECT_READ) if "read" in level else ()) + (
             tuple(OBJECT_WRITE) if "write" in level else ())
         result.append(Grant(f"{bucket.capitalize()}Objects", actions, (("objects", bucket),)))
+        if "read" in level:
+            result.append(Grant(f"{bucket.capitalize()}Keys", tuple(BUCKET_READ),
+                                (("bucket", bucket),)))
     if needs.signing_keys:
         result.append(Grant("SigningKeys", tuple(PARAMETER_READ), (("signing_keys",),)))
     return result

@@ -170,7 +170,8 @@ class WanggeStack(Stack):
 
     def _cors(self) -> None:
         """The browser uploads and downloads with presigned URLs from the site's origin."""
-        rules = {"attachments": [s3.HttpMethods.GET, s3.HttpMethods.HEAD, s3.HttpMethods.PUT],
+        # Photos go up as a presigned POST form (usecases/case_attachments.py).
+        rules = {"attachments": [s3.HttpMethods.GET, s3.HttpMethods.HEAD, s3.HttpMethods.POST],
                  "exports": [s3.HttpMethods.GET, s3.HttpMethods.HEAD]}
         for purpose, methods in rules.items():
             self.buckets[purpose].add_cors_rule(
@@ -279,6 +280,8 @@ class WanggeStack(Stack):
             return self.tables[parts[0]].table_arn
         if kind == "index":
             return f"{self.tables[parts[0]].table_arn}/index/{parts[1]}"
+        if kind == "bucket":
+            return f"arn:{Aws.PARTITION}:s3:::{self._bucket_name(parts[0])}"
         if kind == "objects":
             return f"arn:{Aws.PARTITION}:s3:::{self._bucket_name(parts[0])}/*"
         if kind == "signing_keys":

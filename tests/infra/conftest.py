@@ -1,7 +1,7 @@
 """The deployment, checked offline: the CDK app is synthesized once per test
-run with the npm `cdk` CLI and no AWS credentials (in the background, from
-the end of collection on, while the rest of the suite runs), then linted with
-cfn-lint and its templates read.
+run with the npm `cdk` CLI and no AWS credentials, its templates linted with
+cfn-lint (both in the background, from the end of collection on, while the
+rest of the suite runs), then read.
 
 Two targets, synthesized together, cover both partitions: dev in a commercial
 region with the defaults, and prod in cn-north-1 (partition aws-cn) with its
@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,37 +87,88 @@ def _offline_environment() -> dict[str, str]:
     return environment
 
 
-_synthesis: subprocess.Popen | None = None
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start `cdk synth` of every target as soon as a test that reads it is
-    selected, so that it runs while the rest of the suite does."""
-    global _synthesis
-    if not CDK.exists() or not any("synthesized" in getattr(item, "fixturenames", ())
-                                   for item in session.items):
-        return
+def _synth_command() -> list[str]:
     context = [{"stage": target.stage, "region": target.region, **target.context}
                for target in TARGETS]
     command = [str(CDK), "synth", "--quiet", "--no-notices", "--no-version-reporting",
                "--no-lookups", "--no-ec2creds", "--output", str(ASSEMBLY),
                "-c", f"targets={json.dumps(context)}"]
-    if shutil.which("flock"):
-        command = ["flock", str(SYNTH_LOCK), *command]
-    OUT.mkdir(exist_ok=True)
-    with SYNTH_LOG.open("w") as log:
-        _synthesis = subprocess.Popen(command, cwd=INFRA, env=_offline_environment(),
-                                      stdout=log, stderr=subprocess.STDOUT,
-                                      start_new_session=True)
+    return ["flock", str(SYNTH_LOCK), *command] if shutil.which("flock") else command
+
+
+def _lint_command(target: Target) -> list[str]:
+    return [str(Path(sys.executable).parent / "cfn-lint"), "--regions", *target.lint_regions,
+            "--", str(ASSEMBLY / f"{target.stage}.template.json")]
+
+
+def _lint_log(target: Target) -> Path:
+    return ASSEMBLY / f"cfn-lint-{target.name}.txt"
+
+
+class _Background:
+    """`cdk synth` of every target, then cfn-lint of each template side by
+    side, in a thread of their own from the end of collection on, so that
+    they run while the rest of the suite does."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._processes: list[subprocess.Popen] = []
+        self._stopped = False
+        self.synth_status: int | None = None
+        self.lint_status: dict[str, int] = {}
+        self.synthesized = threading.Event()
+        self.linted = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _start(self, command: list[str], log: Path) -> subprocess.Popen | None:
+        with self._lock, log.open("w") as output:
+            if self._stopped:
+                return None
+            process = subprocess.Popen(command, cwd=INFRA, env=_offline_environment(),
+                                       stdout=output, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
+            self._processes.append(process)
+            return process
+
+    def _run(self) -> None:
+        try:
+            synth = self._start(_synth_command(), SYNTH_LOG)
+            self.synth_status = synth.wait() if synth else None
+        finally:
+            self.synthesized.set()
+        try:
+            if self.synth_status == 0:
+                runs = {target.name: self._start(_lint_command(target), _lint_log(target))
+                        for target in TARGETS}
+                self.lint_status = {name: run.wait() for name, run in runs.items() if run}
+        finally:
+            self.linted.set()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for process in self._processes:
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGTERM)  # and what it started
+                    process.wait()
+
+
+_background: _Background | None = None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    global _background
+    if CDK.exists() and any("synthesized" in getattr(item, "fixturenames", ())
+                            for item in session.items):
+        OUT.mkdir(exist_ok=True)
+        _background = _Background()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Stop the synthesis if it still runs; keep its output only when a test failed."""
-    if _synthesis is None:
+    """Stop what still runs; keep the output only when a test failed."""
+    if _background is None:
         return
-    if _synthesis.poll() is None:
-        os.killpg(_synthesis.pid, signal.SIGTERM)  # the CLI, and the app it runs
-        _synthesis.wait()
+    _background.stop()
     if not session.testsfailed:
         shutil.rmtree(ASSEMBLY, ignore_errors=True)
         SYNTH_LOG.unlink(missing_ok=True)
@@ -173,21 +225,20 @@ class Template:
 @pytest.fixture(scope="session")
 def synthesized() -> Path:
     """The cloud assembly of every target, synthesized once per test run."""
-    if _synthesis is None:
+    if _background is None:
         pytest.fail("infra/node_modules is missing: run `make deps`")
-    if _synthesis.wait(timeout=900) != 0:
+    _background.synthesized.wait(timeout=900)
+    if _background.synth_status != 0:
         pytest.fail(f"cdk synth failed:\n{SYNTH_LOG.read_text()[-8000:]}", pytrace=False)
     return ASSEMBLY
 
 
 @pytest.fixture(scope="session")
-def lint_runs(synthesized: Path) -> dict[str, subprocess.Popen]:
-    """cfn-lint of every template in its target's regions, side by side."""
-    cfn_lint = Path(sys.executable).parent / "cfn-lint"
-    return {target.name: subprocess.Popen(
-        [str(cfn_lint), "--regions", *target.lint_regions, "--",
-         str(synthesized / f"{target.stage}.template.json")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for target in TARGETS}
+def lint_results(synthesized: Path) -> dict[str, tuple[int, str]]:
+    """cfn-lint's exit status and output for every target."""
+    _background.linted.wait(timeout=600)
+    return {target.name: (_background.lint_status.get(target.name),
+                          _lint_log(target).read_text()) for target in TARGETS}
 
 
 @pytest.fixture(scope="session", params=TARGETS, ids=lambda target: target.name)

@@ -60,12 +60,13 @@ def test_grants_name_tables_indexes_buckets_and_keys():
                          sort_key=None, global_indexes=(schema.IndexSpec(
                              "by_parent", Key("parent", "S"), None, "ALL"),))]
     needs = permissions.parse("f", {"tables": {"grids": "read"},
-                                    "buckets": {"exports": "write"}, "signing_keys": True},
+                                    "buckets": {"exports": "read_write"}, "signing_keys": True},
                               indexed)
     assert [(g.sid, g.resources) for g in permissions.grants(needs, indexed)] == [
         ("ReadTables", (("table", "grids"),)),
         ("QueryIndexes", (("index", "grids", "by_parent"),)),
         ("ExportsObjects", (("objects", "exports"),)),
+        ("ExportsKeys", (("bucket", "exports"),)),
         ("SigningKeys", (("signing_keys",),)),
     ]
 

@@ -77,6 +77,7 @@ def _expected(template, function_props, entry):
     for purpose, level in entry.get("buckets", {}).items():
         if "read" in level:
             pairs.add(("s3:GetObject", _bucket_objects(template, purpose)))
+            pairs.add(("s3:ListBucket", _bucket_objects(template, purpose).removesuffix("/*")))
         if "write" in level:
             pairs.add(("s3:PutObject", _bucket_objects(template, purpose)))
     if entry.get("signing_keys"):

@@ -1,12 +1,11 @@
 """The synthesized templates are valid where they will be deployed."""
 
 
-def test_cfn_lint_passes_in_every_region_of_the_target(template, lint_runs):
+def test_cfn_lint_passes_in_every_region_of_the_target(template, lint_results):
     # cfn-lint knows which resource types each region offers: a China
     # template with a CloudFront Function or an origin access control fails here.
-    run = lint_runs[template.target.name]
-    output, _ = run.communicate(timeout=600)
-    assert run.returncode == 0, output
+    status, output = lint_results[template.target.name]
+    assert status == 0, output
 
 
 def test_synthesis_gives_no_warnings(template):
