@@ -6,7 +6,7 @@ import zhCN from './locales/zh-CN.js'
 import en from './locales/en.js'
 
 const KEY = 'wangge.locale'
-export const LOCALES = ['zh-CN', 'en']
+const LOCALES = ['zh-CN', 'en']
 
 function initialLocale() {
   try {

@@ -19,7 +19,7 @@ export const routes = [
   { path: '/:rest(.*)*', name: 'not-found', component: messageView, props: { kind: 'notFound' } },
 ]
 
-export function guard(to) {
+function guard(to) {
   if (to.meta.public) return to.name === 'login' && signedIn.value ? { name: 'home' } : true
   if (!signedIn.value) {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }

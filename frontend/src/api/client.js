@@ -16,7 +16,7 @@
 
 import { network } from '../network.js'
 
-export const BASE = '/api/v1'
+const BASE = '/api/v1'
 const DEFAULT_TIMEOUT_MS = 15000
 
 let authProvider = null
@@ -45,7 +45,7 @@ export class ApiError extends Error {
   }
 }
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Backoff before retry `attempt` (0-based): 400ms, 800ms, 1.6s … capped at 8s, ±30%,
  *  or the server's Retry-After when it is short enough to wait for. */

@@ -102,7 +102,7 @@ let inflight = null
 
 /** Resolves true when there is a fresh access token, false when the session is over;
  *  rejects with ApiError network_error/timeout when the server cannot be reached. */
-export function refresh() {
+function refresh() {
   if (!inflight) inflight = refreshSerialised().finally(() => { inflight = null })
   return inflight
 }
@@ -111,8 +111,10 @@ async function refreshSerialised() {
   const spent = session.data?.refresh_token
   if (!spent) return false
   const run = async () => {
-    const latest = read()
-    if (!latest) { clear(); return false }
+    // Storage may be blocked (the session then lives in this tab only); a sign-out
+    // in another tab has already cleared session.data through the storage event.
+    const latest = read() || session.data
+    if (!latest) return false
     if (latest.refresh_token !== spent) { session.data = latest; return true }
     try {
       adopt(await request('POST', '/auth/refresh', { body: { refresh_token: spent }, auth: false,

@@ -24,7 +24,7 @@ export function sendJson(entry) {
 const fieldList = (entry, t) => Object.entries(entry.summary || {})
   .map(([field, value]) => `${t(`me.${field}`)}：${value}`).join('；')
 
-export const KINDS = {
+const KINDS = {
   profile: {
     title: (_entry, t) => t('outbox.kinds.profile'),
     detail: fieldList,

@@ -26,7 +26,7 @@ import { reactive } from 'vue'
 import { ApiError } from '../api/client.js'
 import { uuid } from './uuid.js'
 
-export const RETRY_DELAYS_MS = [2000, 5000, 15000, 30000, 60000, 120000, 300000]
+const RETRY_DELAYS_MS = [2000, 5000, 15000, 30000, 60000, 120000, 300000]
 const KEEP_PENDING_CODES = new Set(['password_change_required', 'idempotency_in_progress'])
 
 const keepsPending = (error) => error.transient || error.status === 401 ||
