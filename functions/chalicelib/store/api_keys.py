@@ -19,6 +19,7 @@ from pynamodb.models import Model
 
 from chalicelib.domain import grid_codes
 from chalicelib.errors import NotFound
+from chalicelib.store import records
 from chalicelib.store.base import decode_cursor, encode_cursor, index_meta, query_page, table_meta
 
 
@@ -44,6 +45,10 @@ class ApiKeyModel(Model):
     version = VersionAttribute()
 
     by_scope = ApiKeysByScope()
+
+
+records.register_mover("api_keys", ApiKeyModel, "key_id", code="scope_code", key="scope_key",
+                       index="by_scope")
 
 
 def build(*, key_id: str, secret_digest: str, name: str, scope_code: str,

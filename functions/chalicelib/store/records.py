@@ -48,24 +48,33 @@ def all_in_subtree(model: Any, grid_code: str, filter_condition: Any = None) -> 
                                     filter_condition=filter_condition))
 
 
-def register_mover(name: str, model: Any, id_attribute: str) -> None:
-    """Carry the records of `model` along when a subtree moves (see store/grid_moves.py)."""
+def register_mover(name: str, model: Any, id_attribute: str, *, code: str = "grid_code",
+                   key: str = "grid_key", index: str = "by_grid") -> None:
+    """Carry the records of `model` along when a subtree moves (see store/grid_moves.py).
+
+    The model keeps its grid code in `code` and `<code>#<id>` in `key`, the range
+    key of `index` (partitioned by county).
+    """
+    code_attribute, key_attribute = getattr(model, code), getattr(model, key)
+    query = getattr(model, index).query
 
     def move_some(old_prefix: str, new_prefix: str, limit: int) -> int:
-        found = list(model.by_grid.query(grid_codes.county_of(old_prefix),
-                                         model.grid_key.startswith(old_prefix), limit=limit))
+        found = list(query(grid_codes.county_of(old_prefix),
+                           key_attribute.startswith(old_prefix), limit=limit))
         for stale in found:
             # The index lags the table: re-read, and move only what is still under the old code.
             try:
                 record = model.get(getattr(stale, id_attribute), consistent_read=True)
             except model.DoesNotExist:
                 continue
-            if not record.grid_code.startswith(old_prefix):
+            old_code = getattr(record, code)
+            if not old_code.startswith(old_prefix):
                 continue
-            old_code = record.grid_code
-            place(record, new_prefix + old_code[len(old_prefix):], getattr(record, id_attribute))
+            new_code = new_prefix + old_code[len(old_prefix):]
+            setattr(record, code, new_code)
+            setattr(record, key, f"{new_code}#{getattr(record, id_attribute)}")
             try:
-                record.save(condition=model.grid_code == old_code)
+                record.save(condition=code_attribute == old_code)
             except (PutError, UpdateError) as exc:
                 if exc.cause_response_code != "ConditionalCheckFailedException":
                     raise
@@ -73,4 +82,3 @@ def register_mover(name: str, model: Any, id_attribute: str) -> None:
         return len(found)
 
     grid_moves.register(name)(move_some)
-

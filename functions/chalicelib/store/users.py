@@ -28,6 +28,7 @@ from chalicelib.clock import now
 from chalicelib.domain import grid_codes
 from chalicelib.domain.lockout import LoginThrottle
 from chalicelib.errors import Conflict, NotFound
+from chalicelib.store import records
 from chalicelib.store.base import (
     TTLAttribute,
     decode_cursor,
@@ -66,6 +67,10 @@ class UserModel(Model):
     version = VersionAttribute()
 
     by_scope = UsersByScope()
+
+
+records.register_mover("users", UserModel, "user_id", code="scope_code", key="scope_user",
+                       index="by_scope")
 
 
 class UserPhoneModel(Model):
