@@ -42,8 +42,8 @@ class Forbidden(WanggeError):
 class TooManyRequests(WanggeError):
     code = "too_many_requests"
 
-    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, retry_after_seconds: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
         self.retry_after_seconds = retry_after_seconds
 
 

@@ -44,7 +44,7 @@ def test_five_failures_lock_the_phone_for_fifteen_minutes(user, monkeypatch):
         assert login(user["phone"], "Wrong#2026x").status == 401
     locked = login(user["phone"], "Wrong#2026x")
     assert locked.status == 429
-    assert locked.error["code"] == "too_many_requests"
+    assert locked.error["code"] == "account_locked"
     assert 899 <= int(locked.headers["retry-after"]) <= 900
     # Even the right password is refused while locked…
     assert login(user["phone"], user["password"]).status == 429

@@ -58,7 +58,7 @@ def login(phone: str, password: str) -> Session:
     throttle, _ = user_store.throttle_of(phone)
     wait = throttle.retry_after(clock.now())
     if wait:
-        raise TooManyRequests(LOCKED_MESSAGE, retry_after_seconds=wait)
+        raise TooManyRequests(LOCKED_MESSAGE, retry_after_seconds=wait, code="account_locked")
     user = user_store.find_by_phone(phone)
     if user is None:
         passwords.verify_nobody(password)
@@ -68,7 +68,7 @@ def login(phone: str, password: str) -> Session:
     if not valid:
         wait = _record_failure(phone)
         if wait:
-            raise TooManyRequests(LOCKED_MESSAGE, retry_after_seconds=wait)
+            raise TooManyRequests(LOCKED_MESSAGE, retry_after_seconds=wait, code="account_locked")
         raise Unauthorized("Wrong phone number or password", code="invalid_credentials")
     if user.disabled:
         raise Forbidden("This account is disabled", code="account_disabled")

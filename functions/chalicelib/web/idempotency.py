@@ -13,6 +13,9 @@ from chalicelib.settings import settings
 from chalicelib.store.idempotency import IdempotencyModel
 
 KEY_MAX_LENGTH = 128
+# A phone may keep a write in its outbox for days without signal; its retry
+# must still find the first answer.
+KEY_LIFETIME_SECONDS = 7 * 24 * 3600
 _persistence = None
 
 
@@ -54,7 +57,7 @@ def replay_or_run(key: str | None, operation: Any, caller: Any, kwargs: dict[str
                "input": {name: _fingerprint(v) for name, v in kwargs.items() if name != "caller"}}
     config = IdempotencyConfig(event_key_jmespath="[key, who, op]",
                                payload_validation_jmespath="input",
-                               expires_after_seconds=24 * 3600)
+                               expires_after_seconds=KEY_LIFETIME_SECONDS)
     if lambda_context is not None:
         config.register_lambda_context(lambda_context)
 
