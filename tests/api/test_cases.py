@@ -84,6 +84,9 @@ def test_an_illegal_transition_is_409_with_the_current_state(people):
     response = step(people["supervisor"], case, "close", expect=409)
     assert response.error["code"] == "illegal_transition"
     assert {"field": "state", "message": "reported"} in response.error["details"]
+    registered = step(people["grid_leader"], report(people["grid_worker"]), "register")
+    nobody = step(people["grid_leader"], registered, "dispatch", expect=400, worker_id="w-none")
+    assert nobody.error["details"][0]["field"] == "worker_id"
     rejected = step(people["grid_leader"], case, "reject", note="重复上报")
     response = step(people["grid_leader"], rejected, "register", expect=409)
     assert "rejected" in response.error["message"]

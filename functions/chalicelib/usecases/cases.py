@@ -18,7 +18,7 @@ from chalicelib.domain import case_flow, grid_codes, roles, tokens
 from chalicelib.domain.case_categories import Category
 from chalicelib.domain.case_flow import Case, Outcome
 from chalicelib.domain.personal_data import mask_phone
-from chalicelib.errors import Conflict, Forbidden, InvalidInput
+from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.schemas.cases import (
     CaseCreate,
     CaseDetail,
@@ -136,7 +136,10 @@ def take_transition(caller: Caller, case_id: str, request: Transition) -> CaseDe
     if request.action == "dispatch":
         if not request.worker_id:
             raise InvalidInput("worker_id", "Dispatch names the worker who will handle it")
-        worker = worker_store.get(request.worker_id)
+        try:
+            worker = worker_store.get(request.worker_id)
+        except NotFound:
+            raise InvalidInput("worker_id", f"No worker {request.worker_id}") from None
     from chalicelib.usecases import hotline
 
     def decide(case: Case) -> Outcome:
