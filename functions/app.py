@@ -1,14 +1,23 @@
 """Wangge's HTTP API and scheduled functions: the table of contents."""
 
 from chalice import Chalice, Rate
-from chalicelib.routes import auth, grids, households, rentals, system, users, workers
+from chalicelib.routes import (
+    auth,
+    grids,
+    households,
+    ledger_files,
+    rentals,
+    system,
+    users,
+    workers,
+)
 from chalicelib.web.api import API_PREFIX
 from chalicelib.web.middleware import http_middleware
 
 app = Chalice(app_name="wangge")
 app.register_middleware(http_middleware, "http")
 
-for routes in (system, auth, users, grids, workers, households, rentals):
+for routes in (system, auth, users, grids, workers, households, rentals, ledger_files):
     app.register_blueprint(routes.resource.blueprint, url_prefix=API_PREFIX)
 
 
@@ -18,6 +27,14 @@ def resume_grid_moves(event):
     from chalicelib.usecases import grid_moves
 
     grid_moves.resume_running_moves()
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="ledger-jobs")
+def ledger_jobs(event):
+    """Carry on Excel imports and exports a request could not finish."""
+    from chalicelib.usecases import ledger_files
+
+    ledger_files.resume_jobs()
 
 
 # The case loop (事件闭环): cases, 12345 hotline intake, Open311 GeoReport v2.

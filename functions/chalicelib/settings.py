@@ -13,6 +13,7 @@ class Settings:
     max_body_bytes: int
     argon2_parameters: tuple[int, int, int]  # time cost, memory KiB, parallelism
     attachments_bucket: str = "wangge-local-attachments"
+    exports_bucket: str = "wangge-local-exports"  # ledger imports, exports and templates
     s3_endpoint: str | None = None  # a local S3-compatible server; unset on AWS
     case_reopen_days: int = 15  # a supervisor may reopen a closed case this long
     # The names of the five grid levels, county to micro-grid (网格层级), and the
@@ -36,6 +37,7 @@ class Settings:
             key_groups=_list(os.environ.get("WANGGE_KEY_GROUPS")),
             attachments_bucket=os.environ.get("WANGGE_ATTACHMENTS_BUCKET",
                                               f"wangge-{stage}-attachments"),
+            exports_bucket=os.environ.get("WANGGE_EXPORTS_BUCKET", f"wangge-{stage}-exports"),
             s3_endpoint=os.environ.get("S3_ENDPOINT") or None,
             case_reopen_days=int(os.environ.get("WANGGE_CASE_REOPEN_DAYS", "15")),
         )

@@ -34,15 +34,23 @@ def table_meta(aggregate: str) -> type:
     return Meta
 
 
+_connection = None
+
+
 def transaction():
     """A transaction on the configured endpoint (items of any table may join it)."""
     from pynamodb.connection import Connection
     from pynamodb.transactions import TransactWrite
 
-    credentials = ({"aws_access_key_id": "local", "aws_secret_access_key": "local"}
-                   if settings.dynamodb_endpoint else {})
-    return TransactWrite(connection=Connection(region=settings.region,
-                                               host=settings.dynamodb_endpoint, **credentials))
+    global _connection
+    if _connection is None:
+        # One connection for the process: each new one builds a botocore client,
+        # which costs far more than the transaction itself.
+        credentials = ({"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+                       if settings.dynamodb_endpoint else {})
+        _connection = Connection(region=settings.region, host=settings.dynamodb_endpoint,
+                                 **credentials)
+    return TransactWrite(connection=_connection)
 
 
 def index_meta(index_name: str) -> type:

@@ -46,7 +46,14 @@ from chalicelib.domain import case_indicators, grid_codes
 from chalicelib.domain.case_flow import Case, Event, Outcome
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.store import counters, grid_moves
-from chalicelib.store.base import decode_cursor, encode_cursor, index_meta, query_page, table_meta
+from chalicelib.store.base import (
+    decode_cursor,
+    encode_cursor,
+    index_meta,
+    query_page,
+    table_meta,
+    transaction,
+)
 
 
 def _index(name: str, hash_key: str, range_key: str | None) -> type:
@@ -237,14 +244,6 @@ def get(case_id: str) -> Loaded:
     return loaded
 
 
-def _transaction() -> Any:
-    """A transaction on the case table's connection: one botocore client for all of
-    them (a new client per transaction costs about a second to build)."""
-    from pynamodb.transactions import TransactWrite
-
-    return TransactWrite(connection=CaseModel._get_connection().connection)
-
-
 class StaleCase(Exception):
     """Someone else wrote the case since it was read."""
 
@@ -264,7 +263,7 @@ def commit(outcome: Outcome, timeline_seq: int | None, *, key: CaseKeyModel | No
     case = outcome.case
     item = to_item(case, seq + len(outcome.events))
     try:
-        with _transaction() as write:
+        with transaction() as write:
             if timeline_seq is None:
                 write.save(item, condition=CaseModel.case_id.does_not_exist())
             else:

@@ -11,6 +11,7 @@ from chalicelib.store.grid_moves import GridMoveModel
 from chalicelib.store.grids import GridModel
 from chalicelib.store.households import HouseholdModel, ResidentModel
 from chalicelib.store.idempotency import IdempotencyModel
+from chalicelib.store.ledger_jobs import LedgerJobModel
 from chalicelib.store.rentals import RentalModel, TenantModel
 from chalicelib.store.sweep_marks import SweepMarkModel
 from chalicelib.store.users import LoginThrottleModel, SessionModel, UserModel, UserPhoneModel
@@ -20,7 +21,7 @@ from chalicelib.store.workers import AssignmentModel, WorkerModel
 ALL_MODELS = (GridModel, WorkerModel, UserModel, UserPhoneModel, SessionModel,
               LoginThrottleModel, ApiKeyModel, AuditModel, IdempotencyModel, CounterModel)
 ALL_MODELS += (AssignmentModel, HouseholdModel, ResidentModel, RentalModel, TenantModel,
-               UniqueModel, GridMoveModel)
+               UniqueModel, GridMoveModel, LedgerJobModel)
 ALL_MODELS += (CaseModel, CaseEventModel, CaseKeyModel, CallbackModel, CaseCategoryModel,
                SweepMarkModel)
 # Attributes DynamoDB expires items by (the infra enables TTL on them).

@@ -53,6 +53,7 @@ class UnitOfWork:
         self.caller = caller
         self._operations: list[_Operation] = []
         self._counts: list[tuple[str, str, dict[str, int]]] = []
+        self._required_grids: set[str] = set()
 
     def add(self, item: Any, failure: Callable[[], WanggeError]) -> None:
         """A new record (fails when its key is taken)."""
@@ -67,12 +68,22 @@ class UnitOfWork:
         self._operations.append(_Operation(_PUT, lambda w: w.save(item, condition=condition),
                                            failure))
 
+    def update(self, item: Any, actions: list, failure: Callable[[], WanggeError] | None = None
+               ) -> None:
+        """Update actions on a record (counts kept on it, a job's progress)."""
+        self._operations.append(_Operation(
+            _UPDATE, lambda w: w.update(item, actions=actions, add_version_condition=False),
+            failure))
+
     def delete(self, item: Any, failure: Callable[[], WanggeError]) -> None:
         self._operations.append(_Operation(_DELETE, lambda w: w.delete(item), failure))
 
     def require_grid(self, grid_code: str, field: str = "grid_code", *,
                      micro: bool = True) -> None:
         """The grid exists, is active and is not being moved (and is a micro-grid)."""
+        if grid_code in self._required_grids:
+            return  # a transaction may name an item once
+        self._required_grids.add(grid_code)
         condition = GridModel.code.exists() & (GridModel.retired == False)  # noqa: E712
         condition &= GridModel.moving.does_not_exist()
         if micro:

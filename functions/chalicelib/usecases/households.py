@@ -110,12 +110,12 @@ def set_address(household: HouseholdModel, address: str) -> str:
     return normalized
 
 
-def _set_name(resident: ResidentModel, name: str) -> None:
+def set_name(resident: ResidentModel, name: str) -> None:
     resident.name = name
     resident.name_key = f"{name}#{resident.resident_id}"
 
 
-def _set_id_number(resident: ResidentModel, raw: str, field: str) -> None:
+def set_id_number(resident: ResidentModel, raw: str, field: str) -> None:
     parsed = id_numbers.parse(raw, field, today=clock.today())
     resident.id_number = parsed.value
     resident.sex = parsed.sex
@@ -131,8 +131,8 @@ def build_resident(request: ResidentIn, household: HouseholdModel, field: str
                                                         f"{field}.tags")) or None,
                              relation=request.relation, notes=request.notes,
                              created_at=now, updated_at=now)
-    _set_name(resident, request.name)
-    _set_id_number(resident, request.id_number, f"{field}.id_number")
+    set_name(resident, request.name)
+    set_id_number(resident, request.id_number, f"{field}.id_number")
     records.place(resident, household.grid_code, resident.resident_id)
     return resident
 
@@ -351,10 +351,10 @@ def update_resident(caller: Caller, resident_id: str, request: ResidentUpdate) -
     before, before_facts = _resident_fields(resident), facts(resident)
     work = UnitOfWork(caller)
     if request.name is not None:
-        _set_name(resident, request.name)
+        set_name(resident, request.name)
     if request.id_number is not None and request.id_number.upper() != resident.id_number:
         old = resident.id_number
-        _set_id_number(resident, request.id_number, "id_number")
+        set_id_number(resident, request.id_number, "id_number")
         work.release(ID_NUMBER_CLAIM, "all", old, resident_id)
         work.claim(ID_NUMBER_CLAIM, "all", resident.id_number, resident_id,
                    _id_taken("id_number"))

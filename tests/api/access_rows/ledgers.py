@@ -148,5 +148,75 @@ ROUTES = {
         "DELETE", f"{V1}/tenants/{(t := a_tenant_in(g))['tenant_id']}?version={t['version']}",
         None)),
 }
-SCOPED = set(ROUTES) - {"grid_levels", "ledger_settings"}
+
+
+def _upload(grid):
+    """An uploaded, valid household workbook with one household in the grid."""
+    import io
+
+    from openpyxl import Workbook
+
+    from tests.api.s3_forms import post_form
+    from chalicelib.usecases import ledger_files
+    from chalicelib.schemas.ledger_files import UploadRequest
+
+    if ledger_fixtures._pretending:
+        return "none-upload"
+    book = Workbook()
+    book.active.title = "住户"
+    book.active.append(["户编号", "网格编码", "地址", "户主姓名", "备注"])
+    book.active.append(["H1", micro_in(grid), new_address(), "张三", ""])
+    book.create_sheet("居民").append(["户编号", "姓名", "身份证号", "联系电话", "人口类型", "重点人群",
+                                     "与户主关系", "备注"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    form = ledger_files.start_upload(system(grid), UploadRequest(
+        kind="households", filename="a.xlsx", size=len(buffer.getvalue())))
+    post_form(form.model_dump(), buffer.getvalue(), "a.xlsx", "application/xlsx")
+    return form.upload_id
+
+
+def _import_job(grid):
+    from chalicelib.schemas.ledger_files import ImportRequest
+    from chalicelib.usecases import ledger_files
+    from chalicelib.web.access import Caller
+
+    if ledger_fixtures._pretending:
+        return "none"
+    owner = Caller(user_id="test-system", role="county_admin", scope_code=grid)
+    return ledger_files.start_import(owner, ImportRequest(
+        upload_id=_upload(grid), kind="households", dry_run=True))[0].import_id
+
+
+def _export_job(grid):
+    from chalicelib.schemas.ledger_files import ExportRequest
+    from chalicelib.usecases import ledger_files
+    from chalicelib.web.access import Caller
+
+    if ledger_fixtures._pretending:
+        return "none"
+    owner = Caller(user_id="test-system", role="county_admin", scope_code=grid)
+    return ledger_files.start_export(owner, ExportRequest(kind="tenants", grid=micro_in(grid))
+                                     ).export_id
+
+
+EXPORTERS = KEEPERS | {"dispatcher"}
+ROUTES |= {
+    "ledger_template": (KEEPERS, 200, lambda g: ("GET", f"{V1}/ledger-templates/rentals", None)),
+    "ledger_upload": (KEEPERS, 201, lambda g: ("POST", f"{V1}/ledger-uploads", {
+        "kind": "households", "filename": "台账.xlsx", "size": 2048})),
+    "ledger_import": (KEEPERS, 200, lambda g: ("POST", f"{V1}/ledger-imports", {
+        "upload_id": _upload(g), "kind": "households", "dry_run": True})),
+    "get_ledger_import": (KEEPERS, 200, lambda g: ("GET", f"{V1}/ledger-imports/{_import_job(g)}",
+                                                  None)),
+    # A grid worker exports only their own micro-grid; the row asks for the grid's own.
+    "ledger_export": (EXPORTERS, 202, lambda g: ("POST", f"{V1}/ledger-exports",
+                                                 {"kind": "rentals", "grid": g})),
+    "get_ledger_export": (EXPORTERS, 200, lambda g: (
+        "GET", f"{V1}/ledger-exports/{_export_job(g)}", None)),
+}
+# Upload forms and templates name no grid; an import reports rows outside the caller's
+# scope as problems of the file (tests/api/test_ledger_files.py); a job is its owner's.
+SCOPED = set(ROUTES) - {"grid_levels", "ledger_settings", "ledger_template", "ledger_upload",
+                        "ledger_import"}
 MACHINE_ROUTES = {"grid_levels", "grid_counts"}

@@ -1,0 +1,37 @@
+"""What each Lambda function may touch on AWS, declared beside the code that
+touches it; infra/ grants each function's role exactly this (the format is in
+infra/wangge_infra/permissions.py, and tests/infra check the template against it).
+
+Functions are named as Chalice names them: `api_handler` for the REST API, the
+`name=` of a schedule's decorator for a sweep.
+"""
+
+EVERY_TABLE = "*"
+# The records an Excel import or export reads and writes, with what a ledger
+# write rests on: the grid it checks, the claims, the counters, the audit log.
+LEDGER_TABLES = {"ledger_jobs": "read_write", "households": "read_write",
+                 "residents": "read_write", "rentals": "read_write", "tenants": "read_write",
+                 "uniques": "read_write", "counters": "read_write", "audit": "read_write",
+                 "grids": "read_write", "workers": "read"}
+
+FUNCTION_NEEDS = {
+    # Every route: accounts, grids, ledgers and cases; case photos are uploaded and
+    # viewed through presigned links, Excel files uploaded, templates and small
+    # exports written.
+    "api_handler": {
+        "tables": {EVERY_TABLE: "read_write"},
+        "buckets": {"attachments": "read_write", "exports": "read_write"},
+        "signing_keys": True,
+    },
+    # Finishes subtree moves: every store whose records carry a grid code
+    # registers a mover (store/grid_moves.py), so any table may be rewritten.
+    "resume-grid-moves": {"tables": {EVERY_TABLE: "read_write"}},
+    # Escalation goes through the case use cases (cases, events, keys, counters,
+    # grids, workers, audit): nearly every table.
+    "case-deadlines": {"tables": {EVERY_TABLE: "read_write"}},
+    # Claims and finishes due callbacks; reads the cases they report on.
+    "hotline-callbacks": {"tables": {"case_callbacks": "read_write", "cases": "read",
+                                     "case_keys": "read"}},
+    # Finishes Excel imports and exports.
+    "ledger-jobs": {"tables": LEDGER_TABLES, "buckets": {"exports": "read_write"}},
+}

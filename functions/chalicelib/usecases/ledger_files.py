@@ -1,0 +1,303 @@
+"""Excel in and out of the ledgers: templates to fill in, uploads straight to S3,
+imports checked in a dry run and then written, exports of a subtree's ledger.
+
+Imports and exports are jobs: the request does what it can in its time, and the
+`ledger-jobs` sweep carries on any job left running, so a county's ledger (or a
+20,000-row file) is handled within one Lambda invocation of the sweep.
+"""
+
+import time
+from datetime import timedelta
+from typing import Iterable
+
+from chalicelib import clock
+from chalicelib.domain import grid_codes, ledger, ledger_sheets, roles, tokens
+from chalicelib.errors import Forbidden, InvalidInput, WanggeError
+from chalicelib.schemas.ledger_files import (
+    ExportJob,
+    ExportRequest,
+    ImportJob,
+    ImportProblem,
+    ImportRequest,
+    LedgerTemplate,
+    UploadForm,
+    UploadRequest,
+)
+from chalicelib.settings import settings
+from chalicelib.store import ledger_jobs as job_store
+from chalicelib.store import objects, records
+from chalicelib.store.households import HouseholdModel, ResidentModel
+from chalicelib.store.ledger_jobs import LedgerJobModel, ProblemItem
+from chalicelib.store.rentals import RentalModel, TenantModel
+from chalicelib.usecases import audit, ledger_imports, ledger_workbooks
+from chalicelib.usecases import households as household_rules
+from chalicelib.web.access import Caller
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+LINK_SECONDS = 15 * 60
+LEASE = timedelta(minutes=15)
+REQUEST_BUDGET_SECONDS = 20.0  # API Gateway answers after 29 s
+SWEEP_BUDGET_SECONDS = 780.0  # a Lambda runs 15 minutes at most
+INLINE_EXPORT_ROWS = 5000  # larger exports are left to the sweep
+
+
+class ImportHasProblems(WanggeError):
+    code = "import_has_problems"
+
+
+def _upload_key(upload_id: str) -> str:
+    return f"ledger-uploads/{upload_id}.xlsx"
+
+
+def template(kind: str) -> LedgerTemplate:
+    filename = f"{ledger_sheets.KINDS[kind][0].title}台账模板.xlsx"
+    key_groups = household_rules.key_groups()
+    # The template depends on the key groups of the deployment: named after them.
+    key = f"ledger-templates/{kind}-{tokens.digest('|'.join(key_groups))[:12]}.xlsx"
+    if not objects.exists(settings.exports_bucket, key):
+        objects.write(settings.exports_bucket, key, ledger_workbooks.template(kind, key_groups),
+                      objects.XLSX)
+    return LedgerTemplate(filename=filename, url=objects.download_link(
+        settings.exports_bucket, key, filename, LINK_SECONDS))
+
+
+def start_upload(caller: Caller, request: UploadRequest) -> UploadForm:
+    if request.size > MAX_FILE_BYTES:
+        raise InvalidInput("size", f"At most {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    upload_id = tokens.new_id()
+    form = objects.upload_form(settings.exports_bucket, _upload_key(upload_id), objects.XLSX,
+                               MAX_FILE_BYTES, LINK_SECONDS)
+    return UploadForm(upload_id=upload_id, url=form["url"], fields=form["fields"],
+                      expires_at=clock.now() + timedelta(seconds=LINK_SECONDS))
+
+
+def job_view(job: LedgerJobModel) -> ImportJob:
+    return ImportJob(import_id=job.job_id, kind=job.kind, dry_run=bool(job.dry_run),
+                     status=job.status, rows=job.rows or 0, processed=job.processed or 0,
+                     created=job.created or 0, updated=job.updated or 0,
+                     unchanged=job.unchanged or 0,
+                     problems=[ImportProblem(sheet=p.sheet, row=p.row, column=p.column,
+                                             message=p.message) for p in job.problems or []],
+                     created_at=job.created_at, finished_at=job.finished_at)
+
+
+def _read_plan(job: LedgerJobModel, caller: Caller) -> ledger_imports.Plan:
+    data = objects.read(settings.exports_bucket, job.object_key, MAX_FILE_BYTES)
+    if data is None:
+        raise InvalidInput("upload_id", "No file was uploaded with this id (or it is over "
+                           "10 MB); upload it again", code="upload_missing")
+    try:
+        (parents, children), shape = ledger_workbooks.read(data, ledger_sheets.KINDS[job.kind])
+    except ledger_workbooks.UnreadableWorkbook:
+        raise InvalidInput("upload_id", "The file is not an Excel .xlsx workbook",
+                           code="not_a_workbook") from None
+    return ledger_imports.check_and_plan(job.kind, parents, children, shape, caller,
+                                         job.scope_code)
+
+
+def _problems(plan: ledger_imports.Plan) -> list[ProblemItem]:
+    ordered = sorted(plan.problems, key=lambda p: (p.sheet, p.row, p.column))
+    return [ProblemItem(**p.as_dict()) for p in ordered[:job_store.MAX_PROBLEMS]]
+
+
+def _caller_of(job: LedgerJobModel) -> Caller:
+    return Caller(user_id=job.created_by, role=job.created_role, scope_code=job.scope_code)
+
+
+def start_import(caller: Caller, request: ImportRequest) -> tuple[ImportJob, int]:
+    """A dry run (200, the report) or the import itself (202, the job); a file
+    with problems is refused whole (400, every problem)."""
+    now = clock.now()
+    job = LedgerJobModel(job_id=tokens.new_id(), job_type="import", kind=request.kind,
+                         scope_code=caller.scope_code, status="checked",
+                         dry_run=request.dry_run, object_key=_upload_key(request.upload_id),
+                         created_by=caller.user_id, created_role=caller.role, created_at=now)
+    plan = _read_plan(job, caller)
+    job.rows = plan.records
+    job.problems = _problems(plan)
+    if request.dry_run or plan.problems:
+        job.created, job.updated = plan.count("create"), plan.count("update")
+        job.unchanged = plan.count("none")
+        job.finished_at = now
+        job.save()
+        if plan.problems and not request.dry_run:
+            raise ImportHasProblems(
+                f"The file has {len(plan.problems)} problems; nothing was imported",
+                details=[{"field": f"{p.sheet}!{p.column}{p.row}", **p.as_dict()}
+                         for p in plan.problems[:job_store.MAX_PROBLEMS]])
+        return job_view(job), 200
+    job.status, job.running = "running", job_store.RUNNING
+    job.save()
+    audit.record(caller, action="import", record=f"import#{job.job_id}",
+                 scope_code=caller.scope_code, changes={"rows": {"from": None,
+                                                                 "to": str(plan.records)}})
+    return job_view(run(job.job_id, budget_seconds=REQUEST_BUDGET_SECONDS, plan=plan)), 202
+
+
+def run(job_id: str, *, budget_seconds: float, plan: ledger_imports.Plan | None = None
+        ) -> LedgerJobModel:
+    """Carry a running job on for about `budget_seconds`; the job as it stands then."""
+    job = job_store.get(job_id)
+    now = clock.now()
+    if job.status != "running" or not job_store.take_lease(job, now, now + LEASE):
+        return job
+    deadline = time.monotonic() + budget_seconds
+    try:
+        done = (_run_export(job, deadline) if job.job_type == "export"
+                else _run_import(job, deadline, plan))
+    except WanggeError as error:
+        job_store.finish(job, "failed", clock.now(), failure=error.message)
+        return job_store.get(job_id)
+    if not done:
+        job_store.release(job)
+    return job_store.get(job_id)
+
+
+def _run_import(job: LedgerJobModel, deadline: float, plan: ledger_imports.Plan | None) -> bool:
+    caller = _caller_of(job)
+    for _attempt in range(3):
+        plan = plan or _read_plan(job, caller)
+        if plan.problems:  # someone changed the ledger since the check
+            job_store.finish(job, "failed", clock.now(), problems=_problems(plan),
+                             failure="The ledger changed since the file was checked")
+            return True
+        try:
+            if not ledger_imports.write_plan(plan, job, caller, deadline):
+                return False
+        except WanggeError as error:
+            if error.code not in ("version_conflict", "already_exists"):
+                raise
+            plan = None  # a record changed under us: plan again from the file
+            continue
+        job.refresh(consistent_read=True)
+        changed = (job.created or 0) + (job.updated or 0)
+        job_store.finish(job, "done", clock.now(), processed=job.rows,
+                         unchanged=max(0, (job.rows or 0) - changed))
+        return True
+    raise WanggeError("The ledger kept changing during the import; try again",
+                      code="import_conflict")
+
+
+def get_import(caller: Caller, job_id: str) -> ImportJob:
+    job = _own_job(caller, job_id, "import")
+    return job_view(job)
+
+
+def _own_job(caller: Caller, job_id: str, job_type: str) -> LedgerJobModel:
+    job = job_store.get(job_id)
+    if job.job_type != job_type:
+        raise InvalidInput("job_id", f"Not an {job_type} job")
+    if not caller.can_see(job.scope_code):
+        raise Forbidden("Outside your grid scope", code="out_of_scope")
+    return job
+
+
+# Exports
+
+def export_view(job: LedgerJobModel) -> ExportJob:
+    url = None
+    if job.status == "done":
+        url = objects.download_link(settings.exports_bucket, job.object_key, job.filename,
+                                    LINK_SECONDS)
+    return ExportJob(export_id=job.job_id, kind=job.kind, status=job.status,
+                     rows=job.rows or 0, filename=job.filename, download_url=url,
+                     failure=job.failure, created_at=job.created_at,
+                     finished_at=job.finished_at)
+
+
+def start_export(caller: Caller, request: ExportRequest) -> ExportJob:
+    """Every record of the subtree, unmasked (the file is for re-import and
+    archives), so only roles that may read personal data export, and each export
+    is audited."""
+    if caller.role not in roles.MAY_REVEAL_PERSONAL_DATA:
+        raise Forbidden("Your role may not export personal data", code="reveal_denied")
+    scope = request.grid or caller.scope_code
+    grid_codes.depth_of(scope, "grid")
+    now = clock.now()
+    filename = f"{scope}-{request.kind}-{clock.today():%Y%m%d}.xlsx"
+    job = LedgerJobModel(job_id=tokens.new_id(), job_type="export", kind=request.kind,
+                         scope_code=scope, status="running", running=job_store.RUNNING,
+                         object_key=f"ledger-exports/{tokens.new_id()}.xlsx", filename=filename,
+                         created_by=caller.user_id, created_role=caller.role, created_at=now)
+    job.save()
+    audit.record(caller, action="export", record=f"export#{job.job_id}", scope_code=scope,
+                 fields="id_number,phone", changes={"kind": {"from": None, "to": request.kind}})
+    from chalicelib.store import counters
+
+    totals = counters.read(scope, "ledger")
+    expected = sum(totals.get(name, 0) for name in (ledger.HOUSEHOLDS, ledger.RESIDENTS,
+                                                    ledger.RENTALS, ledger.TENANTS))
+    if expected <= INLINE_EXPORT_ROWS:
+        job = run(job.job_id, budget_seconds=REQUEST_BUDGET_SECONDS)
+    return export_view(job)
+
+
+def get_export(caller: Caller, job_id: str) -> ExportJob:
+    return export_view(_own_job(caller, job_id, "export"))
+
+
+def _run_export(job: LedgerJobModel, deadline: float) -> bool:
+    sheets = ledger_sheets.EXPORT_KINDS[job.kind]
+    rows: list[tuple[ledger_sheets.Sheet, Iterable[dict]]] = []
+    count = 0
+    if job.kind in ("households", "residents"):
+        households = records.all_in_subtree(HouseholdModel, job.scope_code)
+        keys = {h.household_id: f"H{n:05d}" for n, h in enumerate(households, start=1)}
+        residents = records.all_in_subtree(ResidentModel, job.scope_code)
+        if job.kind == "households":
+            rows.append((sheets[0], [{"key": keys[h.household_id], "grid_code": h.grid_code,
+                                      "address": h.address, "head_name": h.head_name,
+                                      "notes": h.notes} for h in households]))
+            count += len(households)
+        rows.append((ledger_sheets.RESIDENTS, [{
+            "household_key": keys.get(r.household_id, ""), "name": r.name,
+            "id_number": r.id_number, "phone": r.phone,
+            "resident_type": ledger.RESIDENT_TYPES[r.resident_type],
+            "tags": "、".join(sorted(r.tags or [], key=_key_group_order)), "relation": r.relation,
+            "notes": r.notes}
+            for r in residents]))
+        count += len(residents)
+    else:
+        from chalicelib.store import workers as worker_store
+
+        rentals = records.all_in_subtree(RentalModel, job.scope_code)
+        keys = {r.rental_id: f"F{n:05d}" for n, r in enumerate(rentals, start=1)}
+        phones = {w.worker_id: w.phone for w in worker_store.WorkerModel.batch_get(
+            list({r.responsible_worker_id for r in rentals if r.responsible_worker_id}))}
+        tenants = records.all_in_subtree(TenantModel, job.scope_code)
+        if job.kind == "rentals":
+            rows.append((sheets[0], [{
+                "key": keys[r.rental_id], "grid_code": r.grid_code, "address": r.address,
+                "owner_name": r.owner_name, "owner_phone": r.owner_phone,
+                "worker_phone": phones.get(r.responsible_worker_id), "rooms": r.rooms,
+                "notes": r.notes} for r in rentals]))
+            count += len(rentals)
+        rows.append((ledger_sheets.TENANTS, [{
+            "rental_key": keys.get(t.rental_id, ""), "name": t.name, "id_number": t.id_number,
+            "phone": t.phone, "move_in": t.move_in, "move_out": t.move_out,
+            "workplace": t.workplace, "notes": t.notes} for t in tenants]))
+        count += len(tenants)
+    if time.monotonic() > deadline:
+        return False
+    objects.write(settings.exports_bucket, job.object_key, ledger_workbooks.write(rows),
+                  objects.XLSX)
+    job_store.finish(job, "done", clock.now(), rows=count)
+    return True
+
+
+def _key_group_order(tag: str) -> tuple[int, str]:
+    groups = household_rules.key_groups()
+    return (groups.index(tag) if tag in groups else len(groups), tag)
+
+
+def resume_jobs(budget_seconds: float = SWEEP_BUDGET_SECONDS) -> list[str]:
+    """The sweep: carry on every import or export still running (reads only those)."""
+    deadline = time.monotonic() + budget_seconds
+    finished = []
+    for job in job_store.running():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        if run(job.job_id, budget_seconds=remaining).status != "running":
+            finished.append(job.job_id)
+    return finished
