@@ -38,6 +38,11 @@ $(NODE_STAMP): package.json package-lock.json
 requirements:
 	@$(PYTHON) devtools/deps.py write
 
+# make sweep NAME=case-deadlines [NOW=2026-11-28T09:00:00+08:00]: one run of a
+# sweep against make run's stack (chalicelib/sweeps.py lists them).
+sweep: deps
+	@$(PY) -m devtools.sweep $(NAME) $(if $(NOW),--now $(NOW))
+
 bench: deps
 	@$(PY) bench/cold_import.py
 

@@ -20,5 +20,10 @@ def configure(endpoint: str, stage: str = "local", table_prefix: str | None = No
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    add_functions_to_path()
+
+
+def add_functions_to_path() -> None:
+    """Make the Chalice project (app.py, chalicelib) importable."""
     if str(FUNCTIONS) not in sys.path:
         sys.path.insert(0, str(FUNCTIONS))

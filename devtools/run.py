@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 
 from devtools import dynamodb_local, environment
@@ -54,6 +55,7 @@ def main() -> int:
                                     log_path=DATA / "dynamodb.log")
     server = None
     s3 = None
+    stopping = threading.Event()
     try:
         # Case photos: a local S3-compatible server, data kept in .data/s3 (devtools/s3_local.py).
         from devtools import s3_local
@@ -62,7 +64,7 @@ def main() -> int:
         os.environ.update(S3_ENDPOINT=s3.endpoint,
                           WANGGE_ATTACHMENTS_BUCKET="wangge-local-attachments")
         environment.configure(database.endpoint)
-        from devtools import demo, tables
+        from devtools import demo, scheduler, tables
         from devtools import server as local_server
 
         created = tables.create_all()
@@ -77,11 +79,13 @@ def main() -> int:
         from app import app
 
         server = local_server.make_server(app, "127.0.0.1", port)
+        scheduler.start(stopping)
         print(_banner(f"http://127.0.0.1:{port}/"), flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         print("\nStopping…")
     finally:
+        stopping.set()
         if server is not None:
             server.server_close()
         if s3 is not None:

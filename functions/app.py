@@ -1,11 +1,15 @@
 """Wangge's HTTP API and scheduled functions: the table of contents."""
 
 from chalice import Chalice, Rate
+from chalicelib import sweeps
 from chalicelib.routes import (
     auth,
+    cases,
     grids,
+    hotline,
     households,
     ledger_files,
+    open311,
     rentals,
     system,
     users,
@@ -17,45 +21,33 @@ from chalicelib.web.middleware import http_middleware
 app = Chalice(app_name="wangge")
 app.register_middleware(http_middleware, "http")
 
-for routes in (system, auth, users, grids, workers, households, rentals, ledger_files):
+# Accounts; the grid registry and ledgers; the case loop (事件闭环) with 12345
+# hotline intake and Open311 GeoReport v2.
+for routes in (system, auth, users, grids, workers, households, rentals, ledger_files,
+               cases, hotline, open311):
     app.register_blueprint(routes.resource.blueprint, url_prefix=API_PREFIX)
 
 
-@app.schedule(Rate(1, unit=Rate.MINUTES), name="resume-grid-moves")
+# The scheduled sweeps (chalicelib/sweeps.py says what each does).
+def _every(name: str) -> Rate:
+    return Rate(sweeps.SWEEPS[name].every_minutes, unit=Rate.MINUTES)
+
+
+@app.schedule(_every("resume-grid-moves"), name="resume-grid-moves")
 def resume_grid_moves(event):
-    """Carry on subtree moves a request could not finish (a timeout, a crash)."""
-    from chalicelib.usecases import grid_moves
-
-    grid_moves.resume_running_moves()
+    return sweeps.run("resume-grid-moves")
 
 
-@app.schedule(Rate(1, unit=Rate.MINUTES), name="ledger-jobs")
+@app.schedule(_every("ledger-jobs"), name="ledger-jobs")
 def ledger_jobs(event):
-    """Carry on Excel imports and exports a request could not finish."""
-    from chalicelib.usecases import ledger_files
-
-    ledger_files.resume_jobs()
+    return sweeps.run("ledger-jobs")
 
 
-# The case loop (事件闭环): cases, 12345 hotline intake, Open311 GeoReport v2.
-from chalice import Rate  # noqa: E402
-from chalicelib.routes import cases, hotline, open311  # noqa: E402
-
-for routes in (cases, hotline, open311):
-    app.register_blueprint(routes.resource.blueprint, url_prefix=API_PREFIX)
-
-
-@app.schedule(Rate(5, unit=Rate.MINUTES), name="case-deadlines")
+@app.schedule(_every("case-deadlines"), name="case-deadlines")
 def case_deadlines(event):
-    """Warn before a case's stage runs out, mark it overdue and escalate after."""
-    from chalicelib.usecases import case_deadlines
-
-    case_deadlines.sweep()
+    return sweeps.run("case-deadlines")
 
 
-@app.schedule(Rate(1, unit=Rate.MINUTES), name="hotline-callbacks")
+@app.schedule(_every("hotline-callbacks"), name="hotline-callbacks")
 def hotline_callbacks(event):
-    """Notify the 12345 platform of closed tickets; retry failures with back-off."""
-    from chalicelib.usecases import hotline
-
-    hotline.deliver_callbacks()
+    return sweeps.run("hotline-callbacks")

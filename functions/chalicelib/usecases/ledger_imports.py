@@ -26,7 +26,7 @@ from chalicelib.store.unit_of_work import UnitOfWork, already_exists, version_co
 from chalicelib.usecases import households as household_rules
 from chalicelib.usecases import rentals as rental_rules
 
-TRANSACTION_ITEMS = 80  # leaves room under DynamoDB's 100 for counters and the job
+MAX_ITEMS = 100  # DynamoDB's limit on the items of one transaction
 
 
 @dataclass
@@ -304,9 +304,8 @@ def write_plan(plan: Plan, job: LedgerJobModel, caller, deadline: float) -> bool
         if time.monotonic() > deadline:
             return False
         work = UnitOfWork(caller)
-        batch: list[Unit] = []
-        while pending and (not batch or sum(u.size() for u in batch) + pending[0].size()
-                           <= TRANSACTION_ITEMS):
+        batch: list[Unit] = [pending.pop(0)]
+        while pending and _items(batch + pending[:1]) <= MAX_ITEMS:
             batch.append(pending.pop(0))
         for unit in batch:
             _write_unit(work, unit, job.kind)
@@ -321,6 +320,16 @@ def write_plan(plan: Plan, job: LedgerJobModel, caller, deadline: float) -> bool
                    changes={_record_name(u.record, job.kind): u.action for u in batch})
         work.commit()
     return True
+
+
+def _items(batch: list[Unit]) -> int:
+    """The items a transaction of these units names: their records and claims, the
+    grids new records are checked against, the counters, the audit entry and the job."""
+    from chalicelib.store import counters
+
+    grids = {u.record.grid_code for u in batch if u.action == "create"}
+    changes = [(code, "ledger", deltas) for u in batch for code, deltas in u.count_changes]
+    return sum(u.size() for u in batch) + len(grids) + len(counters.merge(changes)) + 2
 
 
 def _record_name(record: Any, kind: str) -> str:
