@@ -77,6 +77,17 @@ def _compiled_launcher(classpath: str) -> Path:
     return target
 
 
+def stop_process(process: subprocess.Popen, grace_seconds: float = 15) -> None:
+    """Ask a server to stop, and make it when it does not within the grace period."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace_seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class DynamoDBLocal:
     port: int
@@ -87,13 +98,7 @@ class DynamoDBLocal:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def start(port: int | None = None, data_dir: Path | None = None, log_path: Path | None = None,

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from devtools.dynamodb_local import StackError, free_port, port_in_use
+from devtools.dynamodb_local import StackError, free_port, port_in_use, stop_process
 
 ACCESS_KEY = SECRET_KEY = "local"
 # weed mini's listeners besides the S3 port: each is set so that none is a fixed default.
@@ -48,13 +48,7 @@ class S3Local:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         shutil.rmtree(self.config_dir, ignore_errors=True)
 
 

@@ -1,33 +1,18 @@
 """Case photos: a presigned POST form from the API, the upload straight to the
 local S3-compatible server, then attached to the case and its timeline."""
 
-import urllib.error
 import urllib.request
-import uuid
 
 import pytest
+
+from tests.api.s3_forms import post_form
 
 MICRO = "1408251022010101"
 JPEG = b"\xff\xd8\xff\xe0" + b"photo" * 50
 
 
 def upload(form, content):
-    """POST the form's fields and the file as a browser does (multipart/form-data)."""
-    boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-             f"{value}\r\n".encode() for name, value in form["fields"].items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-                 f'filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
-                 + content + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    request = urllib.request.Request(
-        form["url"], data=b"".join(parts), method="POST",
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+    return post_form(form, content, "photo.jpg", "image/jpeg")
 
 
 @pytest.fixture

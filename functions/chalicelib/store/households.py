@@ -27,7 +27,7 @@ from pynamodb.models import Model
 
 from chalicelib.errors import NotFound
 from chalicelib.store import records
-from chalicelib.store.base import decode_cursor, encode_cursor, index_meta, query_page, table_meta
+from chalicelib.store.base import index_meta, table_meta
 
 
 class GridStay(MapAttribute):
@@ -146,12 +146,9 @@ def households_in(grid_code: str, *, limit: int, cursor: str | None
 
 def households_at(county: str, address_prefix: str, scope: str, *, limit: int,
                   cursor: str | None) -> tuple[list[HouseholdModel], str | None]:
-    items, last_key = query_page(
-        HouseholdModel.by_address.query, hash_key=county,
-        range_key_condition=HouseholdModel.address_key.startswith(address_prefix),
-        filter_condition=HouseholdModel.grid_code.startswith(scope),
-        limit=limit, cursor=decode_cursor(cursor))
-    return items, encode_cursor(last_key)
+    return records.beginning_with(HouseholdModel.by_address, county, HouseholdModel.address_key,
+                                  address_prefix, HouseholdModel, scope, limit=limit,
+                                  cursor=cursor)
 
 
 def residents_in(grid_code: str, *, limit: int, cursor: str | None, filter_condition=None
@@ -163,19 +160,12 @@ def residents_in(grid_code: str, *, limit: int, cursor: str | None, filter_condi
 def residents_named(county: str, name_prefix: str, scope: str, *, limit: int,
                     cursor: str | None, filter_condition=None
                     ) -> tuple[list[ResidentModel], str | None]:
-    condition = ResidentModel.grid_code.startswith(scope)
-    if filter_condition is not None:
-        condition &= filter_condition
-    items, last_key = query_page(
-        ResidentModel.by_name.query, hash_key=county,
-        range_key_condition=ResidentModel.name_key.startswith(name_prefix),
-        filter_condition=condition, limit=limit, cursor=decode_cursor(cursor))
-    return items, encode_cursor(last_key)
+    return records.beginning_with(ResidentModel.by_name, county, ResidentModel.name_key,
+                                  name_prefix, ResidentModel, scope, limit=limit, cursor=cursor,
+                                  filter_condition=filter_condition)
 
 
 def residents_with(index: str, value: str, scope: str) -> list[ResidentModel]:
-    """Residents with this ID number or phone (exact), within a scope: a handful."""
-    query = {"id_number": ResidentModel.by_id_number.query,
-             "phone": ResidentModel.by_phone.query}[index]
-    return list(query(value, filter_condition=ResidentModel.grid_code.startswith(scope),
-                      limit=50))
+    """Residents with this ID number or phone (exact), within a scope."""
+    return records.matching({"id_number": ResidentModel.by_id_number,
+                             "phone": ResidentModel.by_phone}[index], value, ResidentModel, scope)

@@ -49,13 +49,16 @@ def upload_form(bucket: str, key: str, content_type: str, max_size: int,
         ExpiresIn=expires_seconds)
 
 
-def download_link(bucket: str, key: str, filename: str, expires_seconds: int) -> str:
+def download_link(bucket: str, key: str, expires_seconds: int,
+                  filename: str | None = None) -> str:
+    """A link to read the object; with `filename`, browsers save it under that name."""
     from urllib.parse import quote
 
-    return client().generate_presigned_url("get_object", Params={
-        "Bucket": _bucket(bucket), "Key": key,
-        "ResponseContentDisposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
-        ExpiresIn=expires_seconds)
+    params = {"Bucket": _bucket(bucket), "Key": key}
+    if filename:
+        params["ResponseContentDisposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return client().generate_presigned_url("get_object", Params=params,
+                                           ExpiresIn=expires_seconds)
 
 
 def read(bucket: str, key: str, max_size: int) -> bytes | None:
@@ -77,11 +80,17 @@ def write(bucket: str, key: str, body: bytes, content_type: str) -> None:
     client().put_object(Bucket=_bucket(bucket), Key=key, Body=body, ContentType=content_type)
 
 
-def exists(bucket: str, key: str) -> bool:
+def head(bucket: str, key: str) -> dict | None:
+    """The object's metadata (ContentType, ContentLength); None when there is none."""
     from botocore.exceptions import ClientError
 
     try:
-        client().head_object(Bucket=_bucket(bucket), Key=key)
-    except ClientError:
-        return False
-    return True
+        return client().head_object(Bucket=_bucket(bucket), Key=key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+
+
+def exists(bucket: str, key: str) -> bool:
+    return head(bucket, key) is not None

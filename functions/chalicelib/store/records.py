@@ -41,6 +41,28 @@ def in_subtree(model: Any, grid_code: str, *, limit: int, cursor: str | None,
     return items, encode_cursor(last_key)
 
 
+def beginning_with(index: Any, county: str, key: Any, prefix: str, model: Any, scope: str, *,
+                   limit: int, cursor: str | None, filter_condition: Any = None
+                   ) -> tuple[list[Any], str | None]:
+    """One page of a county's records whose `key` (an index's sort key) begins with
+    `prefix` — an address, a name — kept to those inside `scope`."""
+    condition = model.grid_code.startswith(scope)
+    if filter_condition is not None:
+        condition &= filter_condition
+    items, last_key = query_page(index.query, hash_key=county,
+                                 range_key_condition=key.startswith(prefix),
+                                 filter_condition=condition, limit=limit,
+                                 cursor=decode_cursor(cursor))
+    return items, encode_cursor(last_key)
+
+
+def matching(index: Any, value: str, model: Any, scope: str) -> list[Any]:
+    """The records with this ID number or phone (an exact index key), inside `scope`:
+    a handful."""
+    return list(index.query(value, filter_condition=model.grid_code.startswith(scope),
+                            limit=50))
+
+
 def all_in_subtree(model: Any, grid_code: str, filter_condition: Any = None) -> list[Any]:
     """Every record of a model in a subtree (for work that must see all of them)."""
     return list(model.by_grid.query(grid_codes.county_of(grid_code),

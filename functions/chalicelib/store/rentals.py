@@ -140,12 +140,8 @@ def rentals_in(grid_code: str, *, limit: int, cursor: str | None
 
 def rentals_at(county: str, address_prefix: str, scope: str, *, limit: int,
                cursor: str | None) -> tuple[list[RentalModel], str | None]:
-    items, last_key = query_page(
-        RentalModel.by_address.query, hash_key=county,
-        range_key_condition=RentalModel.address_key.startswith(address_prefix),
-        filter_condition=RentalModel.grid_code.startswith(scope),
-        limit=limit, cursor=decode_cursor(cursor))
-    return items, encode_cursor(last_key)
+    return records.beginning_with(RentalModel.by_address, county, RentalModel.address_key,
+                                  address_prefix, RentalModel, scope, limit=limit, cursor=cursor)
 
 
 def rentals_of_worker(worker_id: str, scope: str, *, limit: int, cursor: str | None
@@ -158,7 +154,5 @@ def rentals_of_worker(worker_id: str, scope: str, *, limit: int, cursor: str | N
 
 
 def tenants_with(index: str, value: str, scope: str) -> list[TenantModel]:
-    query = {"id_number": TenantModel.by_id_number.query,
-             "phone": TenantModel.by_phone.query}[index]
-    return list(query(value, filter_condition=TenantModel.grid_code.startswith(scope),
-                      limit=50))
+    return records.matching({"id_number": TenantModel.by_id_number,
+                             "phone": TenantModel.by_phone}[index], value, TenantModel, scope)

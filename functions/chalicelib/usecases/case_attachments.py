@@ -7,7 +7,6 @@ expires after a quarter of an hour; attaching checks that the object is there.
 """
 
 from datetime import timedelta
-from functools import lru_cache
 from typing import Any
 
 from chalicelib import clock
@@ -16,6 +15,7 @@ from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.schemas.cases import AttachmentOut, CaseDetail, Upload, UploadRequest
 from chalicelib.settings import settings
 from chalicelib.store import cases as case_store
+from chalicelib.store import objects
 from chalicelib.usecases import cases
 from chalicelib.web.access import Caller
 
@@ -24,30 +24,13 @@ DOWNLOAD_SECONDS = 15 * 60
 MAX_ATTACHMENTS = 30
 
 
-@lru_cache(maxsize=1)
-def s3() -> Any:
-    import boto3
-    from botocore.config import Config
-
-    options: dict[str, Any] = {"region_name": settings.region,
-                               "config": Config(signature_version="s3v4",
-                                                connect_timeout=2, read_timeout=5,
-                                                retries={"max_attempts": 2})}
-    if settings.s3_endpoint:  # the local S3-compatible server (devtools/s3_local.py)
-        options.update(endpoint_url=settings.s3_endpoint, aws_access_key_id="local",
-                       aws_secret_access_key="local",
-                       config=options["config"].merge(Config(s3={"addressing_style": "path"})))
-    return boto3.client("s3", **options)
-
-
 def object_key(case_id: str, attachment_id: str) -> str:
     return f"cases/{case_id}/{attachment_id}"
 
 
 def view(attachment: dict) -> AttachmentOut:
-    url = s3().generate_presigned_url(
-        "get_object", Params={"Bucket": settings.attachments_bucket, "Key": attachment["key"]},
-        ExpiresIn=DOWNLOAD_SECONDS)
+    url = objects.download_link(settings.attachments_bucket, attachment["key"],
+                                DOWNLOAD_SECONDS)
     return AttachmentOut(attachment_id=attachment["attachment_id"],
                          content_type=attachment["content_type"], size=attachment["size"],
                          uploaded_by=attachment["uploaded_by"],
@@ -64,30 +47,21 @@ def _check_may_attach(caller: Caller, case: Any) -> None:
 def start_upload(caller: Caller, case_id: str, request: UploadRequest) -> Upload:
     _check_may_attach(caller, case_store.get(case_id).case)
     attachment_id = tokens.new_id()
-    form = s3().generate_presigned_post(
-        settings.attachments_bucket, object_key(case_id, attachment_id),
-        Fields={"Content-Type": request.content_type},
-        Conditions=[{"Content-Type": request.content_type},
-                    ["content-length-range", 1, request.size]],
-        ExpiresIn=UPLOAD_SECONDS)
+    form = objects.upload_form(settings.attachments_bucket, object_key(case_id, attachment_id),
+                               request.content_type, request.size, UPLOAD_SECONDS)
     return Upload(attachment_id=attachment_id, url=form["url"], fields=form["fields"],
                   expires_at=clock.now() + timedelta(seconds=UPLOAD_SECONDS))
 
 
 def confirm(caller: Caller, case_id: str, attachment_id: str) -> CaseDetail:
-    from botocore.exceptions import ClientError
-
     case = case_store.get(case_id).case
     if any(a["attachment_id"] == attachment_id for a in case.attachments):
         return cases.get_case(caller, case_id)  # a retried confirmation
     _check_may_attach(caller, case)
     key = object_key(case_id, attachment_id)
-    try:
-        head = s3().head_object(Bucket=settings.attachments_bucket, Key=key)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-            raise InvalidInput("attachment_id", "Nothing was uploaded for this attachment")
-        raise
+    head = objects.head(settings.attachments_bucket, key)
+    if head is None:
+        raise InvalidInput("attachment_id", "Nothing was uploaded for this attachment")
     attachment = {"attachment_id": attachment_id, "key": key,
                   "content_type": head.get("ContentType", "application/octet-stream"),
                   "size": int(head["ContentLength"]), "uploaded_by": caller.user_id,

@@ -58,7 +58,7 @@ def template(kind: str) -> LedgerTemplate:
         objects.write(settings.exports_bucket, key, ledger_workbooks.template(kind, key_groups),
                       objects.XLSX)
     return LedgerTemplate(filename=filename, url=objects.download_link(
-        settings.exports_bucket, key, filename, LINK_SECONDS))
+        settings.exports_bucket, key, LINK_SECONDS, filename))
 
 
 def start_upload(caller: Caller, request: UploadRequest) -> UploadForm:
@@ -197,8 +197,8 @@ def _own_job(caller: Caller, job_id: str, job_type: str) -> LedgerJobModel:
 def export_view(job: LedgerJobModel) -> ExportJob:
     url = None
     if job.status == "done":
-        url = objects.download_link(settings.exports_bucket, job.object_key, job.filename,
-                                    LINK_SECONDS)
+        url = objects.download_link(settings.exports_bucket, job.object_key, LINK_SECONDS,
+                                    job.filename)
     return ExportJob(export_id=job.job_id, kind=job.kind, status=job.status,
                      rows=job.rows or 0, filename=job.filename, download_url=url,
                      failure=job.failure, created_at=job.created_at,
