@@ -37,7 +37,7 @@ PRESETS = {
     "sanquan": DemoSize(towns=1, villages=21, grids=51, micro_grids=304,
                         households=1500, rentals=200),
     "sanquan-full": DemoSize(towns=1, villages=21, grids=51, micro_grids=304,
-                             households=12000, rentals=800),
+                             households=13600, rentals=800),
     # The tests' town: the same grids, a ledger just big enough to page through.
     "sanquan-test": DemoSize(towns=1, villages=21, grids=51, micro_grids=304,
                              households=120, rentals=30),
