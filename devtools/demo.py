@@ -248,6 +248,9 @@ def main() -> None:
     parser.add_argument("--preset", choices=sorted(PRESETS), default="sanquan")
     parser.add_argument("--print", action="store_true", help="print the figures and stop")
     args = parser.parse_args()
+    from devtools.environment import add_functions_to_path
+
+    add_functions_to_path()
     town = generate(PRESETS[args.preset])
     levels: dict[int, int] = {}
     for grid in town.grids:
