@@ -5,15 +5,80 @@
 // To add a feature: an entry here, its screen in views/, its label as
 // `nav.<key>` in both locales. `roles` mirrors the API's access rule for the
 // feature's main read (functions/chalicelib/routes/); tests/e2e checks the two
-// agree for every demo role.
+// agree for every demo role. A feature's further screens (a record's detail,
+// its forms) go in its `screens`: they open under the feature's tab, and one
+// that writes names the `ability` it needs.
 
 export const ROLES = ['county_admin', 'town_admin', 'dispatcher', 'supervisor', 'grid_leader',
   'grid_worker', 'viewer']
 const ADMINS = ['county_admin', 'town_admin']
+const GRID_MANAGERS = [...ADMINS, 'grid_leader']
+const LEDGER_KEEPERS = [...GRID_MANAGERS, 'grid_worker']
+
+// Who may change what, as functions/chalicelib/domain/roles.py says; everyone in
+// scope reads. The screens only hide what the API would refuse anyway.
+const ABILITIES = {
+  administerGrids: ADMINS, // create, retire and move grids
+  manageGrids: GRID_MANAGERS, // a grid's details, its workers, their assignments and handovers
+  keepLedgers: LEDGER_KEEPERS, // households, residents, rentals, tenants
+}
+
+export function may(role, ability) {
+  return ABILITIES[ability].includes(role)
+}
+
+const view = {
+  grid: () => import('./views/GridView.vue'),
+  gridForm: () => import('./views/GridFormView.vue'),
+  gridManage: () => import('./views/GridManageView.vue'),
+  handover: () => import('./views/HandoverView.vue'),
+  household: () => import('./views/HouseholdView.vue'),
+  householdForm: () => import('./views/HouseholdFormView.vue'),
+  resident: () => import('./views/ResidentView.vue'),
+  residentForm: () => import('./views/ResidentFormView.vue'),
+  rental: () => import('./views/RentalView.vue'),
+  rentalForm: () => import('./views/RentalFormView.vue'),
+  tenant: () => import('./views/TenantView.vue'),
+  tenantForm: () => import('./views/TenantFormView.vue'),
+  worker: () => import('./views/WorkerView.vue'),
+  workerForm: () => import('./views/WorkerFormView.vue'),
+}
 
 export const FEATURES = [
   { key: 'grids', path: '/grids', pattern: '/grids/:code?', icon: 'cluster-o', roles: ROLES,
-    tab: true, screen: () => import('./views/GridView.vue') },
+    tab: true, screen: view.grid,
+    screens: [
+      { path: '/grids/:code/new', screen: view.gridForm, ability: 'administerGrids',
+        props: { mode: 'child' } },
+      { path: '/grids/:code/edit', screen: view.gridForm, ability: 'manageGrids',
+        props: { mode: 'edit' } },
+      { path: '/grids/:code/manage', screen: view.gridManage, ability: 'administerGrids' },
+      { path: '/grids/:code/handover', screen: view.handover, ability: 'manageGrids' },
+    ] },
+  { key: 'ledgers', path: '/ledgers', icon: 'notes-o', roles: ROLES, tab: true,
+    screen: () => import('./views/LedgersView.vue'),
+    screens: [
+      { path: '/households/new', screen: view.householdForm, ability: 'keepLedgers' },
+      { path: '/households/:id', screen: view.household },
+      { path: '/households/:id/edit', screen: view.householdForm, ability: 'keepLedgers' },
+      { path: '/households/:household/residents/new', screen: view.residentForm,
+        ability: 'keepLedgers' },
+      { path: '/residents/:id', screen: view.resident },
+      { path: '/residents/:id/edit', screen: view.residentForm, ability: 'keepLedgers' },
+      { path: '/rentals/new', screen: view.rentalForm, ability: 'keepLedgers' },
+      { path: '/rentals/:id', screen: view.rental },
+      { path: '/rentals/:id/edit', screen: view.rentalForm, ability: 'keepLedgers' },
+      { path: '/rentals/:rental/tenants/new', screen: view.tenantForm, ability: 'keepLedgers' },
+      { path: '/tenants/:id', screen: view.tenant },
+      { path: '/tenants/:id/edit', screen: view.tenantForm, ability: 'keepLedgers' },
+    ] },
+  { key: 'workers', path: '/workers', icon: 'friends-o', roles: ROLES,
+    screen: () => import('./views/WorkersView.vue'),
+    screens: [
+      { path: '/workers/new', screen: view.workerForm, ability: 'manageGrids' },
+      { path: '/workers/:id', screen: view.worker },
+      { path: '/workers/:id/edit', screen: view.workerForm, ability: 'manageGrids' },
+    ] },
   { key: 'accounts', path: '/accounts', icon: 'manager-o', roles: ADMINS,
     screen: () => import('./views/AccountsView.vue') },
 ]

@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest'
-import { canUse, FEATURES, featuresFor, ROLES } from './features.js'
+import { canUse, FEATURES, featuresFor, may, ROLES } from './features.js'
 import { routes } from './router.js'
 
 describe('features by role', () => {
-  it('gives admins the accounts and everyone the grid tree', () => {
+  it('gives admins the accounts and everyone the grid tree, the ledgers and the workers', () => {
     const keys = (role) => featuresFor(role).map((feature) => feature.key)
-    expect(keys('county_admin')).toEqual(['grids', 'accounts'])
-    expect(keys('town_admin')).toEqual(['grids', 'accounts'])
+    expect(keys('county_admin')).toEqual(['grids', 'ledgers', 'workers', 'accounts'])
+    expect(keys('town_admin')).toEqual(['grids', 'ledgers', 'workers', 'accounts'])
     for (const role of ['dispatcher', 'supervisor', 'grid_leader', 'grid_worker', 'viewer']) {
-      expect(keys(role)).toEqual(['grids'])
+      expect(keys(role)).toEqual(['grids', 'ledgers', 'workers'])
     }
     expect(keys('nobody')).toEqual([])
     expect(canUse('viewer', 'accounts')).toBe(false)
+  })
+
+  it('lets the roles of functions/chalicelib/domain/roles.py change what they may', () => {
+    const who = (ability) => ROLES.filter((role) => may(role, ability))
+    expect(who('administerGrids')).toEqual(['county_admin', 'town_admin'])
+    expect(who('manageGrids')).toEqual(['county_admin', 'town_admin', 'grid_leader'])
+    expect(who('keepLedgers')).toEqual(['county_admin', 'town_admin', 'grid_leader', 'grid_worker'])
   })
 
   it('routes every feature to a lazily loaded screen, for known roles only', () => {
@@ -20,6 +27,11 @@ describe('features by role', () => {
       expect(route.meta.feature).toBe(feature.key)
       expect(typeof route.component).toBe('function')
       expect(feature.roles.every((role) => ROLES.includes(role))).toBe(true)
+      for (const screen of feature.screens || []) {
+        const sub = routes.find((r) => r.path === screen.path)
+        expect(sub.meta).toEqual({ feature: feature.key, ability: screen.ability })
+        expect(typeof sub.component).toBe('function')
+      }
     }
   })
 })

@@ -1,7 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { mustChangePassword, onPasswordChangeRequired, onSessionLost, signedIn, user }
   from './auth/session.js'
-import { canUse, FEATURES } from './features.js'
+import { canUse, FEATURES, may } from './features.js'
 import LoginView from './views/LoginView.vue'
 import HomeView from './views/HomeView.vue'
 
@@ -13,8 +13,13 @@ export const routes = [
   { path: '/', name: 'home', component: HomeView },
   { path: '/me', name: 'me', component: () => import('./views/ProfileView.vue') },
   { path: '/outbox', name: 'outbox', component: () => import('./views/OutboxView.vue') },
-  ...FEATURES.map((feature) => ({ path: feature.pattern || feature.path, name: feature.key,
-    component: feature.screen, props: true, meta: { feature: feature.key } })),
+  ...FEATURES.flatMap((feature) => [
+    { path: feature.pattern || feature.path, name: feature.key, component: feature.screen,
+      props: true, meta: { feature: feature.key } },
+    ...(feature.screens || []).map((screen) => ({ path: screen.path, component: screen.screen,
+      props: (route) => ({ ...route.params, ...screen.props }),
+      meta: { feature: feature.key, ability: screen.ability } })),
+  ]),
   { path: '/forbidden', name: 'forbidden', component: messageView, props: { kind: 'forbidden' } },
   { path: '/:rest(.*)*', name: 'not-found', component: messageView, props: { kind: 'notFound' } },
 ]
@@ -25,7 +30,9 @@ function guard(to) {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
   if (mustChangePassword.value && to.name !== 'password') return { name: 'password' }
-  if (to.meta.feature && !canUse(user.value?.role, to.meta.feature)) return { name: 'forbidden' }
+  const role = user.value?.role
+  if (to.meta.feature && !canUse(role, to.meta.feature)) return { name: 'forbidden' }
+  if (to.meta.ability && !may(role, to.meta.ability)) return { name: 'forbidden' }
   return true
 }
 

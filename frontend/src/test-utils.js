@@ -31,7 +31,8 @@ export function json(status, body, headers = {}) {
     { status, headers: { 'Content-Type': 'application/json', ...headers } })
 }
 
-/** Stub fetch with routes { 'GET /api/v1/me': (init) => Response | Error }; returns the calls. */
+/** Stub fetch with routes { 'GET /api/v1/me': (init, url) => Response | Error } (the key
+ *  leaves out the query; the handler gets the whole URL); returns the calls. */
 export function stubApi(routes) {
   const calls = []
   vi.stubGlobal('fetch', vi.fn(async (url, init = {}) => {
@@ -39,7 +40,7 @@ export function stubApi(routes) {
     calls.push({ key, url: String(url), init })
     const handler = routes[key]
     if (!handler) return json(404, envelope('not_found'))
-    const answer = await handler(init)
+    const answer = await handler(init, new URL(String(url), 'http://app.test'))
     if (answer instanceof Error) throw answer
     return answer
   }))

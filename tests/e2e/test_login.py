@@ -7,19 +7,22 @@ from tests.conftest import DEMO_ACCOUNTS, ApiClient, new_phone
 from tests.e2e.conftest import PASSWORD, log_in, profile_of
 
 # What each role finds in the navigation (frontend/src/features.js).
+EVERYONE = ["grids", "ledgers", "workers"]
 NAVIGATION = {
-    "county_admin": ["grids", "accounts"],
-    "town_admin": ["grids", "accounts"],
-    "dispatcher": ["grids"],
-    "supervisor": ["grids"],
-    "grid_leader": ["grids"],
-    "grid_worker": ["grids"],
-    "viewer": ["grids"],
+    "county_admin": [*EVERYONE, "accounts"],
+    "town_admin": [*EVERYONE, "accounts"],
+    "dispatcher": EVERYONE,
+    "supervisor": EVERYONE,
+    "grid_leader": EVERYONE,
+    "grid_worker": EVERYONE,
+    "viewer": EVERYONE,
 }
 # The read each feature's screen opens with: the API must let exactly the
 # roles that see the feature make it.
 FEATURE_READS = {
     "grids": "/api/v1/grids/{scope}",
+    "ledgers": "/api/v1/households?grid={scope}",
+    "workers": "/api/v1/workers?grid={scope}",
     "accounts": "/api/v1/users",
 }
 ROLE_NAMES = {"county_admin": "县级管理员", "town_admin": "镇级管理员", "dispatcher": "调度员",

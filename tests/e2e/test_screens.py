@@ -57,7 +57,9 @@ def test_a_worker_finds_its_micro_grid_profile_and_no_admin_screens(page: Page, 
     sign_in_as(page, "grid_worker")
     expect(figure(page, "children")).to_have_text("0")
     page.goto("/grids")
-    expect(page.locator('[data-test="empty-state"]')).to_have_text("暂无下级网格")
+    expect(page.locator('[data-test="covering"]')).to_contain_text(DEMO_ACCOUNTS["grid_worker"]["scope"])
+    expect(page.locator('[data-test="children"]')).to_have_count(0)  # a micro-grid has none
+    expect(page.locator('[data-test="edit-grid"]')).to_have_count(0)
     screenshot(page, "grids-micro")
     page.goto("/accounts")
     expect(page.locator('[data-test="forbidden"]')).to_contain_text("当前角色不能使用该功能")
@@ -97,7 +99,7 @@ def test_a_desktop_gets_a_side_bar(browser: Browser, app_url: str, screenshot):
         sign_in_as(page, "county_admin")
         sidebar = page.locator('[data-test="sidebar"]')
         expect(sidebar).to_be_visible()
-        expect(sidebar.locator("[data-nav]")).to_have_count(2)
+        expect(sidebar.locator("[data-nav]")).to_have_count(4)
         expect(page.locator('[data-test="tabbar"]')).to_be_hidden()
         screenshot(page, "desktop-home")
     finally:

@@ -24,7 +24,24 @@ export function sendJson(entry) {
 const fieldList = (entry, t) => Object.entries(entry.summary || {})
   .map(([field, value]) => `${t(`me.${field}`)}：${value}`).join('；')
 
+// A write to the grid registry or the ledgers. Its summary says what it does
+// (`action`, a key of outbox.kinds.ledger), to what (`label`, e.g. an address),
+// and where the record is read (`record`) to retry on its latest version.
+// DELETEs carry their version in the query, as the API wants it.
+const ledger = {
+  title: (entry, t) => t(`outbox.kinds.ledger.${entry.summary.action}`),
+  detail: (entry) => entry.summary.label || '',
+  send: (entry) => (entry.method === 'DELETE'
+    ? request('DELETE', `${entry.path}?version=${entry.body.version}`,
+      { idempotencyKey: entry.id, retries: 0 })
+    : sendJson(entry)),
+  retryChanges: async (entry) => (entry.lastError?.code === 'version_conflict' &&
+    entry.summary.record && 'version' in entry.body
+    ? { version: (await get(entry.summary.record)).version } : null),
+}
+
 const KINDS = {
+  ledger,
   profile: {
     title: (_entry, t) => t('outbox.kinds.profile'),
     detail: fieldList,

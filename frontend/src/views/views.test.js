@@ -14,7 +14,9 @@ async function submitLogin(wrapper, phone, password) {
   await settle()
 }
 
-const grid = (code, name, level_name = '微网格') => ({ code, name, level_name, parent_code: code.slice(0, -2) })
+const grid = (code, name, level_name = '微网格') => ({ code, name, level_name, parent_code: code.slice(0, -2),
+  leader_worker_id: null, party_members: [], boundary: null, notes: null, retired: false, moving: false,
+  version: 1 })
 const LEDGER = { households: 0, residents: 0, floating_residents: 0, key_group_members: 0,
   key_groups: {}, rentals: 0, tenants: 0, active_assignments: 0 }
 const counts = (code, own = {}, children = []) => ({
@@ -110,9 +112,10 @@ describe('home and navigation', () => {
     const figure = (key) => wrapper.find(`[data-count="${key}"]`).text()
     expect([figure('children'), figure('households'), figure('residents'), figure('rentals')])
       .toEqual(['下级网格1', '户数4960', '居民17521', '出租房310'])
-    expect(wrapper.findAll('[data-test="role-nav"] a').map((a) => a.text())).toEqual(['网格', '账号'])
+    expect(wrapper.findAll('[data-test="role-nav"] a').map((a) => a.text()))
+      .toEqual(['网格', '台账', '网格员', '账号'])
     expect(wrapper.findAll('[data-test="tabbar"] .van-tabbar-item').map((a) => a.text()))
-      .toEqual(['首页', '网格', '我的'])
+      .toEqual(['首页', '网格', '台账', '我的'])
   })
 
   it('shows an error with a retry when the grid cannot be loaded', async () => {

@@ -1,0 +1,46 @@
+// The steps of the case loop a screen offers: exactly those the server lists in
+// a case's `allowed_actions`, in the order of the loop, each with what it asks
+// for before it is sent. Which steps need a note mirrors the `needs_note` rules
+// of functions/chalicelib/domain/case_flow.py (the server checks it anyway).
+
+export const ACTIONS = {
+  register: { style: 'primary' },
+  reject: { note: 'required', style: 'danger' },
+  dispatch: { worker: true, style: 'primary' },
+  accept: { style: 'primary' },
+  handle: { note: 'required', photos: true, style: 'primary' },
+  verify: { style: 'primary' },
+  send_back: { note: 'required', style: 'warning' },
+  close: { style: 'primary' },
+  escalate: { note: 'required', style: 'warning' },
+  reopen: { note: 'required', style: 'warning' },
+}
+
+/** The actions to show for a case read from the API, in the loop's order; an action
+ *  this build does not know (a newer server) is left out rather than guessed at. */
+export function actionsFor(detail) {
+  const allowed = new Set(detail?.allowed_actions || [])
+  return Object.keys(ACTIONS).filter((action) => allowed.has(action))
+    .map((action) => ({ action, ...ACTIONS[action] }))
+}
+
+export const needsNote = (action) => ACTIONS[action]?.note === 'required'
+
+/** The body of POST /cases/{id}/transitions: the version the decision was made on,
+ *  and only the fields this action takes. */
+export function transitionBody(detail, action, { note = '', workerId = '' } = {}) {
+  const body = { action, version: detail.version }
+  if (note.trim()) body.note = note.trim()
+  if (ACTIONS[action]?.worker) body.worker_id = workerId
+  return body
+}
+
+/** A form's problem before sending: 'noteRequired', 'workerRequired' or ''. */
+export function missingInput(action, { note = '', workerId = '' } = {}) {
+  if (needsNote(action) && !note.trim()) return 'noteRequired'
+  if (ACTIONS[action]?.worker && !workerId) return 'workerRequired'
+  return ''
+}
+
+/** 409s that mean someone else acted first: the case must be read again. */
+export const STALE_CODES = new Set(['version_conflict', 'illegal_transition'])
