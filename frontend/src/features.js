@@ -20,7 +20,8 @@ const LEDGER_KEEPERS = [...GRID_MANAGERS, 'grid_worker']
 const ABILITIES = {
   administerGrids: ADMINS, // create, retire and move grids
   manageGrids: GRID_MANAGERS, // a grid's details, its workers, their assignments and handovers
-  keepLedgers: LEDGER_KEEPERS, // households, residents, rentals, tenants
+  keepLedgers: LEDGER_KEEPERS, // households, residents, rentals, tenants; Excel imports
+  exportLedgers: [...LEDGER_KEEPERS, 'dispatcher'], // a subtree's ledger to Excel
 }
 
 export function may(role, ability) {
@@ -79,6 +80,8 @@ export const FEATURES = [
       { path: '/workers/:id', screen: view.worker },
       { path: '/workers/:id/edit', screen: view.workerForm, ability: 'manageGrids' },
     ] },
+  { key: 'imports', path: '/ledger-import', icon: 'upgrade', roles: LEDGER_KEEPERS,
+    screen: () => import('./views/ImportView.vue') },
   { key: 'accounts', path: '/accounts', icon: 'manager-o', roles: ADMINS,
     screen: () => import('./views/AccountsView.vue') },
 ]

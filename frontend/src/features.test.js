@@ -3,13 +3,13 @@ import { canUse, FEATURES, featuresFor, may, ROLES } from './features.js'
 import { routes } from './router.js'
 
 describe('features by role', () => {
-  it('gives admins the accounts and everyone the grid tree, the ledgers and the workers', () => {
+  it('gives everyone the grid tree, the ledgers and the workers, keepers the imports, admins the accounts', () => {
     const keys = (role) => featuresFor(role).map((feature) => feature.key)
-    expect(keys('county_admin')).toEqual(['grids', 'ledgers', 'workers', 'accounts'])
-    expect(keys('town_admin')).toEqual(['grids', 'ledgers', 'workers', 'accounts'])
-    for (const role of ['dispatcher', 'supervisor', 'grid_leader', 'grid_worker', 'viewer']) {
-      expect(keys(role)).toEqual(['grids', 'ledgers', 'workers'])
-    }
+    const everyone = ['grids', 'ledgers', 'workers']
+    expect(keys('county_admin')).toEqual([...everyone, 'imports', 'accounts'])
+    expect(keys('town_admin')).toEqual([...everyone, 'imports', 'accounts'])
+    for (const role of ['grid_leader', 'grid_worker']) expect(keys(role)).toEqual([...everyone, 'imports'])
+    for (const role of ['dispatcher', 'supervisor', 'viewer']) expect(keys(role)).toEqual(everyone)
     expect(keys('nobody')).toEqual([])
     expect(canUse('viewer', 'accounts')).toBe(false)
   })
@@ -19,6 +19,8 @@ describe('features by role', () => {
     expect(who('administerGrids')).toEqual(['county_admin', 'town_admin'])
     expect(who('manageGrids')).toEqual(['county_admin', 'town_admin', 'grid_leader'])
     expect(who('keepLedgers')).toEqual(['county_admin', 'town_admin', 'grid_leader', 'grid_worker'])
+    expect(who('exportLedgers')).toEqual(['county_admin', 'town_admin', 'dispatcher', 'grid_leader',
+      'grid_worker'])
   })
 
   it('routes every feature to a lazily loaded screen, for known roles only', () => {

@@ -9,12 +9,12 @@ from tests.e2e.conftest import PASSWORD, log_in, profile_of
 # What each role finds in the navigation (frontend/src/features.js).
 EVERYONE = ["grids", "ledgers", "workers"]
 NAVIGATION = {
-    "county_admin": [*EVERYONE, "accounts"],
-    "town_admin": [*EVERYONE, "accounts"],
+    "county_admin": [*EVERYONE, "imports", "accounts"],
+    "town_admin": [*EVERYONE, "imports", "accounts"],
     "dispatcher": EVERYONE,
     "supervisor": EVERYONE,
-    "grid_leader": EVERYONE,
-    "grid_worker": EVERYONE,
+    "grid_leader": [*EVERYONE, "imports"],
+    "grid_worker": [*EVERYONE, "imports"],
     "viewer": EVERYONE,
 }
 # The read each feature's screen opens with: the API must let exactly the
@@ -23,6 +23,7 @@ FEATURE_READS = {
     "grids": "/api/v1/grids/{scope}",
     "ledgers": "/api/v1/households?grid={scope}",
     "workers": "/api/v1/workers?grid={scope}",
+    "imports": "/api/v1/ledger-templates/households",
     "accounts": "/api/v1/users",
 }
 ROLE_NAMES = {"county_admin": "县级管理员", "town_admin": "镇级管理员", "dispatcher": "调度员",

@@ -10,7 +10,7 @@ export default {
     county_admin: 'County admin', town_admin: 'Town admin', dispatcher: 'Dispatcher',
     supervisor: 'Supervisor', grid_leader: 'Grid leader', grid_worker: 'Grid worker', viewer: 'Viewer',
   },
-  nav: { label: 'Features', home: 'Home', me: 'Me', grids: 'Grids', ledgers: 'Ledgers', workers: 'Workers', accounts: 'Accounts' },
+  nav: { label: 'Features', home: 'Home', me: 'Me', grids: 'Grids', ledgers: 'Ledgers', workers: 'Workers', imports: 'Import ledgers', accounts: 'Accounts' },
   login: {
     title: 'Sign in', subtitle: 'Wangge · for grid workers', phone: 'Phone', phonePlaceholder: 'Mobile number',
     password: 'Password', passwordPlaceholder: 'Password', submit: 'Sign in', submitting: 'Signing in…',
@@ -113,6 +113,22 @@ export default {
   handover: {
     title: 'Handover', explain: 'In one step: the old worker\'s charge ends on the day and the new one\'s starts; history keeps both.',
     from: 'From', to: 'To', day: 'Day', submit: 'Hand over',
+  },
+  imports: {
+    explain: 'Register many at once from Excel: download the template, fill it in, upload it to be checked, then import it. Importing the same file twice changes nothing.',
+    kind: 'Ledger', kinds: { households: 'Households and residents', rentals: 'Rentals and tenants' },
+    step1: 'Step 1: the template', templateHint: 'Its notes sheet says what each column takes.', template: 'Download the template',
+    step2: 'Step 2: upload and check', uploadHint: 'Checks only, writes nothing; every problem is listed with its sheet, row and column.',
+    choose: 'Choose an .xlsx file', chooseAgain: 'Choose another file', checking: 'Uploading and checking…',
+    report: 'Check of {file}', problems: '{n} problems; nothing was imported. Fix them and upload again:',
+    at: 'Sheet {sheet}, row {row}, column {column}',
+    checked: 'No problems: {rows} records; {created} to create, {updated} to update, {unchanged} unchanged.',
+    importNow: 'Import', running: 'Importing… {processed} of {rows}',
+    done: 'Imported: {created} created, {updated} updated, {unchanged} unchanged.', seeList: 'See the ledger',
+    failed: 'The import did not finish; upload the file to check it again',
+  },
+  exports: {
+    start: 'Export to Excel', running: 'Exporting…', download: 'Download {file} ({rows} rows)', failed: 'The export failed; try again',
   },
   reveal: {
     show: 'Show in full', hide: 'Hide', audited: 'Showing the full ID number and phone is recorded in the audit log',
@@ -223,6 +239,7 @@ export default {
     busy: 'The record is being changed; try again',
     invalid_boundary: 'The boundary is not a valid GeoJSON polygon',
     import_has_problems: 'The file has mistakes: fix those listed below and upload it again',
+    upload_failed: 'The file could not be uploaded; try again',
     unknown: 'Something went wrong ({code}), try again later',
   },
 }

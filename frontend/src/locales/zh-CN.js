@@ -10,7 +10,7 @@ export default {
     county_admin: '县级管理员', town_admin: '镇级管理员', dispatcher: '调度员',
     supervisor: '监督员', grid_leader: '网格长', grid_worker: '网格员', viewer: '查看员',
   },
-  nav: { label: '功能导航', home: '首页', me: '我的', grids: '网格', ledgers: '台账', workers: '网格员', accounts: '账号' },
+  nav: { label: '功能导航', home: '首页', me: '我的', grids: '网格', ledgers: '台账', workers: '网格员', imports: '导入台账', accounts: '账号' },
   login: {
     title: '登录', subtitle: 'Wangge · 网格员工作平台', phone: '手机号', phonePlaceholder: '请输入手机号',
     password: '密码', passwordPlaceholder: '请输入密码', submit: '登录', submitting: '正在登录…',
@@ -109,6 +109,22 @@ export default {
   handover: {
     title: '网格交接', explain: '一次完成：原网格员的负责在交接日结束，新网格员从交接日开始负责，历史记录都会保留。',
     from: '原网格员', to: '接手网格员', day: '交接日期', submit: '确认交接',
+  },
+  imports: {
+    explain: '用 Excel 批量登记：下载模板填写，上传后先检查，确认没有问题再导入。同一文件导入两次不会重复。',
+    kind: '台账类型', kinds: { households: '住户与居民', rentals: '出租房与租户' },
+    step1: '第一步：下载模板', templateHint: '模板的“填写说明”表列出了每一列的要求。', template: '下载模板',
+    step2: '第二步：上传文件并检查', uploadHint: '只检查，不写入；每个问题都会列出所在的表、行和列。',
+    choose: '选择 .xlsx 文件', chooseAgain: '重新选择文件', checking: '正在上传并检查…',
+    report: '检查结果：{file}', problems: '发现 {n} 处问题，文件未导入。请修改后重新上传：',
+    at: '{sheet} 表 第 {row} 行 {column} 列',
+    checked: '检查通过：共 {rows} 条记录，将新增 {created} 条、更新 {updated} 条、不变 {unchanged} 条。',
+    importNow: '确认导入', running: '正在导入…已处理 {processed} / {rows}',
+    done: '导入完成：新增 {created} 条，更新 {updated} 条，不变 {unchanged} 条。', seeList: '查看台账',
+    failed: '导入未完成，请重新上传检查',
+  },
+  exports: {
+    start: '导出 Excel', running: '正在导出…', download: '下载 {file}（{rows} 行）', failed: '导出失败，请重试',
   },
   reveal: {
     show: '显示完整信息', hide: '隐藏', audited: '查看完整身份证号和电话将记入审计日志',
@@ -218,6 +234,7 @@ export default {
     busy: '记录正在被修改，请稍后再试',
     invalid_boundary: '边界不是有效的 GeoJSON 多边形',
     import_has_problems: '文件中有错误，请按下方列表修改后重新上传',
+    upload_failed: '文件上传失败，请重试',
     unknown: '出错了（{code}），请稍后再试',
   },
 }

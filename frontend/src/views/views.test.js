@@ -113,7 +113,7 @@ describe('home and navigation', () => {
     expect([figure('children'), figure('households'), figure('residents'), figure('rentals')])
       .toEqual(['下级网格1', '户数4960', '居民17521', '出租房310'])
     expect(wrapper.findAll('[data-test="role-nav"] a').map((a) => a.text()))
-      .toEqual(['网格', '台账', '网格员', '账号'])
+      .toEqual(['网格', '台账', '网格员', '导入台账', '账号'])
     expect(wrapper.findAll('[data-test="tabbar"] .van-tabbar-item').map((a) => a.text()))
       .toEqual(['首页', '网格', '台账', '我的'])
   })
