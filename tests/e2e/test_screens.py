@@ -25,7 +25,7 @@ def test_the_login_screen_in_both_languages(page: Page, screenshot):
 
 
 def figure(page: Page, key: str):
-    return page.locator(f'[data-test="counts"] [data-count="{key}"] dd')
+    return page.locator(f'[data-test="counts"] [data-count="{key}"] .figure-value')
 
 
 def test_an_admin_walks_the_grid_tree_and_the_accounts(page: Page, screenshot):

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import zhCN from './zh-CN.js'
 import en from './en.js'
 import { FEATURES, ROLES } from '../features.js'
+import * as FORMS from '../ledgers/fields.js'
 
 const keys = (messages, prefix = '') => Object.entries(messages).flatMap(([key, value]) =>
   (typeof value === 'object' ? keys(value, `${prefix}${key}.`) : [`${prefix}${key}`])).sort()
@@ -29,5 +30,13 @@ describe('locales', () => {
     expect(asked.filter((key) => !known.has(key))).toEqual([])
     expect(ROLES.filter((role) => !known.has(`roles.${role}`))).toEqual([])
     expect(FEATURES.filter((feature) => !known.has(`nav.${feature.key}`))).toEqual([])
+  })
+
+  it('name every field of the record forms, and every option of their choices', () => {
+    const known = new Set(keys(zhCN))
+    const named = Object.values(FORMS).filter(Array.isArray).flat().filter((field) => field.label)
+      .flatMap((field) => [field.label,
+      ...(field.options || []).map((option) => `${field.optionLabels}.${option}`)])
+    expect(named.filter((key) => !known.has(key))).toEqual([])
   })
 })

@@ -1,4 +1,5 @@
 from chalicelib.domain.roles import EVERYONE
+from chalicelib.lazy import lazy
 from chalicelib.schemas.auth import (
     LoginRequest,
     PasswordChange,
@@ -7,9 +8,10 @@ from chalicelib.schemas.auth import (
     RefreshRequest,
     Session,
 )
-from chalicelib.usecases import auth
 from chalicelib.web import api
 from chalicelib.web.access import PUBLIC, Access, Caller
+
+auth = lazy("chalicelib.usecases.auth")
 
 resource = api.Resource(__name__, tag="auth")
 SIGNED_IN = Access(roles=EVERYONE, before_password_change=True)

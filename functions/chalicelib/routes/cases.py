@@ -1,5 +1,6 @@
 from chalicelib.domain.case_flow import CHECKERS, REPORTERS
 from chalicelib.domain.roles import COUNTY_ADMIN, EVERYONE
+from chalicelib.lazy import lazy
 from chalicelib.schemas.cases import (
     AttachmentConfirm,
     CaseCreate,
@@ -20,9 +21,13 @@ from chalicelib.schemas.cases import (
     UploadRequest,
 )
 from chalicelib.schemas.users import RevealQuery
-from chalicelib.usecases import case_attachments, case_catalogue, case_statistics, cases
 from chalicelib.web import api
 from chalicelib.web.access import Access, Caller, body_field, path_param, query_field
+
+case_attachments = lazy("chalicelib.usecases.case_attachments")
+case_catalogue = lazy("chalicelib.usecases.case_catalogue")
+case_statistics = lazy("chalicelib.usecases.case_statistics")
+cases = lazy("chalicelib.usecases.cases")
 
 resource = api.Resource(__name__, tag="cases")
 

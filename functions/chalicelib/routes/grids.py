@@ -1,4 +1,5 @@
 from chalicelib.domain.roles import ADMINS, EVERYONE, GRID_MANAGERS
+from chalicelib.lazy import lazy
 from chalicelib.schemas.common import PageQuery
 from chalicelib.schemas.grids import (
     GridCounts,
@@ -13,9 +14,11 @@ from chalicelib.schemas.grids import (
     SubtreeQuery,
     UncoveredPage,
 )
-from chalicelib.usecases import grid_moves, grids
 from chalicelib.web import api
 from chalicelib.web.access import Access, Caller, path_param
+
+grid_moves = lazy("chalicelib.usecases.grid_moves")
+grids = lazy("chalicelib.usecases.grids")
 
 resource = api.Resource(__name__, tag="grids")
 

@@ -1,6 +1,7 @@
 from chalice import Response
 
 from chalicelib.domain.roles import ADMINS
+from chalicelib.lazy import lazy
 from chalicelib.schemas.hotline import (
     CallbackOut,
     CallbackPage,
@@ -9,9 +10,10 @@ from chalicelib.schemas.hotline import (
     HotlineStatus,
     HotlineTicket,
 )
-from chalicelib.usecases import hotline
 from chalicelib.web import api, envelope
 from chalicelib.web.access import Access, Caller, body_field, query_field
+
+hotline = lazy("chalicelib.usecases.hotline")
 
 resource = api.Resource(__name__, tag="hotline")
 

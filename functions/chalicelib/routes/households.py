@@ -1,4 +1,5 @@
 from chalicelib.domain.roles import EVERYONE, LEDGER_KEEPERS
+from chalicelib.lazy import lazy
 from chalicelib.schemas.ledgers import (
     HouseholdCreate,
     HouseholdListQuery,
@@ -17,9 +18,11 @@ from chalicelib.schemas.ledgers import (
     VersionQuery,
 )
 from chalicelib.schemas.users import RevealQuery
-from chalicelib.usecases import households, ledger_search
 from chalicelib.web import api
 from chalicelib.web.access import Access, Caller, body_field, query_field
+
+households = lazy("chalicelib.usecases.households")
+ledger_search = lazy("chalicelib.usecases.ledger_search")
 
 resource = api.Resource(__name__, tag="households")
 

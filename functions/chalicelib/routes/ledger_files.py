@@ -2,6 +2,7 @@ from chalice import Response
 
 from chalicelib.domain.roles import LEDGER_KEEPERS
 from chalicelib.errors import InvalidInput
+from chalicelib.lazy import lazy
 from chalicelib.schemas.ledger_files import (
     ExportJob,
     ExportRequest,
@@ -11,10 +12,11 @@ from chalicelib.schemas.ledger_files import (
     UploadForm,
     UploadRequest,
 )
-from chalicelib.usecases import ledger_files
 from chalicelib.web import api
 from chalicelib.web.access import Access, Caller, body_field
 from chalicelib.web.envelope import JSON_HEADERS
+
+ledger_files = lazy("chalicelib.usecases.ledger_files")
 
 resource = api.Resource(__name__, tag="ledger files")
 

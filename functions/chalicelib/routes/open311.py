@@ -10,9 +10,11 @@ from urllib.parse import parse_qsl
 from chalice import Response
 from pydantic import ConfigDict
 
-from chalicelib.usecases import open311
+from chalicelib.lazy import lazy
 from chalicelib.web import api, envelope
 from chalicelib.web.access import Access
+
+open311 = lazy("chalicelib.usecases.open311")
 
 resource = api.Resource(__name__, tag="open311")
 GEOREPORT = Access(public=True, notes={"auth": "api_key parameter on POST (GeoReport v2)"})

@@ -1,4 +1,5 @@
 from chalicelib.domain.roles import EVERYONE, LEDGER_KEEPERS
+from chalicelib.lazy import lazy
 from chalicelib.schemas.ledgers import (
     RentalCreate,
     RentalListQuery,
@@ -13,9 +14,10 @@ from chalicelib.schemas.ledgers import (
     VersionQuery,
 )
 from chalicelib.schemas.users import RevealQuery
-from chalicelib.usecases import rentals
 from chalicelib.web import api
 from chalicelib.web.access import Access, Caller, body_field, query_field
+
+rentals = lazy("chalicelib.usecases.rentals")
 
 resource = api.Resource(__name__, tag="rentals")
 

@@ -1,9 +1,11 @@
 from chalicelib import errors
+from chalicelib.lazy import lazy
 from chalicelib.observability import logger
 from chalicelib.schemas.common import Health
-from chalicelib.store import tables
 from chalicelib.web import api, openapi
 from chalicelib.web.access import PUBLIC
+
+tables = lazy("chalicelib.store.tables")
 
 resource = api.Resource(__name__, tag="system")
 

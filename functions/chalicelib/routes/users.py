@@ -1,4 +1,5 @@
 from chalicelib.domain.roles import ADMINS
+from chalicelib.lazy import lazy
 from chalicelib.schemas.common import PageQuery
 from chalicelib.schemas.users import (
     ApiKeyCreate,
@@ -14,9 +15,12 @@ from chalicelib.schemas.users import (
     UserPage,
     UserUpdate,
 )
-from chalicelib.usecases import api_keys, audit, users
 from chalicelib.web import api
 from chalicelib.web.access import Access, Caller, body_field, query_field
+
+api_keys = lazy("chalicelib.usecases.api_keys")
+audit = lazy("chalicelib.usecases.audit")
+users = lazy("chalicelib.usecases.users")
 
 resource = api.Resource(__name__, tag="accounts")
 

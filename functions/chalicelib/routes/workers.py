@@ -1,4 +1,5 @@
 from chalicelib.domain.roles import EVERYONE, GRID_MANAGERS
+from chalicelib.lazy import lazy
 from chalicelib.schemas.users import RevealQuery
 from chalicelib.schemas.workers import (
     AssignmentCreate,
@@ -14,9 +15,10 @@ from chalicelib.schemas.workers import (
     WorkerPage,
     WorkerUpdate,
 )
-from chalicelib.usecases import workers
 from chalicelib.web import api
 from chalicelib.web.access import Access, Caller, body_field, path_param, query_field
+
+workers = lazy("chalicelib.usecases.workers")
 
 resource = api.Resource(__name__, tag="workers")
 
