@@ -2,6 +2,7 @@
 // a case's `allowed_actions`, in the order of the loop, each with what it asks
 // for before it is sent. Which steps need a note mirrors the `needs_note` rules
 // of functions/chalicelib/domain/case_flow.py (the server checks it anyway).
+import { CHECKERS, LEADERS, mayReport } from './roles.js'
 
 export const ACTIONS = {
   register: { style: 'primary' },
@@ -44,3 +45,22 @@ export function missingInput(action, { note = '', workerId = '' } = {}) {
 
 /** 409s that mean someone else acted first: the case must be read again. */
 export const STALE_CODES = new Set(['version_conflict', 'illegal_transition'])
+
+const OPEN = new Set(['reported', 'registered', 'dispatched', 'in_progress', 'handled', 'verified'])
+
+/** What else a user may add to a case, as cases.py and case_flow.py allow it:
+ *  a comment (anyone who reports), the first contact with the resident who
+ *  reported it (its handler or a leader, once, while open), the follow-up call's
+ *  result (a checker, once, after closing). */
+export function followUpsFor(detail, user) {
+  if (!detail || !user) return []
+  const handler = Boolean(user.worker_id) && user.worker_id === detail.handler_worker_id
+  const fromResident = Boolean(detail.reporter_phone || detail.reporter_name || detail.ticket_id)
+  return [
+    ...(mayReport(user) ? ['comment'] : []),
+    ...(fromResident && OPEN.has(detail.state) && !detail.first_contact_at &&
+      (handler || LEADERS.includes(user.role)) ? ['first_contact'] : []),
+    ...(detail.state === 'closed' && !detail.satisfaction && CHECKERS.includes(user.role)
+      ? ['satisfaction'] : []),
+  ]
+}

@@ -1,12 +1,9 @@
 // The inboxes of the case loop (GET /cases?box=…): which a role sees, which it
 // opens on, and the list each reads.
+import { mayVerify } from './roles.js'
 
 export const STATES = ['reported', 'registered', 'dispatched', 'in_progress', 'handled', 'verified',
   'closed', 'rejected']
-
-// As functions/chalicelib/domain/case_flow.py names them.
-const LEADERS = ['grid_leader', 'dispatcher', 'town_admin', 'county_admin']
-const CHECKERS = [...LEADERS, 'supervisor']
 
 /** The boxes a user sees, in tab order: "mine" needs a worker account (cases are
  *  dispatched to workers), "to verify" a role that may verify. */
@@ -17,7 +14,7 @@ export function boxesFor(user) {
     'subtree',
     'overdue',
     'escalated',
-    ...(CHECKERS.includes(user.role) ? ['to_verify'] : []),
+    ...(mayVerify(user) ? ['to_verify'] : []),
   ]
 }
 
@@ -36,8 +33,3 @@ export function inboxPath({ box, state, scope }) {
   if (scope && box !== 'mine') query.set('scope', scope)
   return `/cases?${query}`
 }
-
-/** Roles that may report a case (POST /cases), as the API's access rule says. */
-export const REPORTERS = [...CHECKERS, 'grid_worker']
-export const mayReport = (user) => REPORTERS.includes(user?.role)
-export const mayVerify = (user) => CHECKERS.includes(user?.role)

@@ -10,16 +10,20 @@
 //   the rest      (comments, first contact, follow-up, hotline retries) as JSON.
 //
 // Nothing here may happen twice when an entry is sent again (a lost answer, the
-// user's retry): the report's key is kept in the entry's summary, so the user's
-// retry (which gives the entry a new id) still names the same case; photos the
-// case already holds from this user, by exact byte size, are not uploaded again;
-// and a step whose answer was lost is recognised in the case's timeline.
+// user's retry): the report's key is the form's, kept in the entry's summary, so
+// a retry (which gives the entry a new id) or the form sent again still names
+// the same case; photos the case already holds from this user, by exact byte
+// size, are not uploaded again; and a step whose answer was lost is recognised
+// in the case's timeline.
 import { ApiError, get, request } from '../api/client.js'
 import { STALE_CODES } from './actions.js'
 
 const TRANSITION = /^\/cases\/([^/]+)\/transitions$/
 
 const post = (path, body, options = {}) => request('POST', path, { body, retries: 0, ...options })
+// A photo of a few hundred KB on a weak signal: slow, but a stalled upload must not
+// hold up the outbox for ever.
+const UPLOAD_TIMEOUT_MS = 120000
 
 /** Upload one photo to storage with the API's presigned form; the attachment id. */
 export async function uploadPhoto(caseId, photo) {
@@ -29,11 +33,16 @@ export async function uploadPhoto(caseId, photo) {
   const data = new FormData()
   Object.entries(form.fields).forEach(([name, value]) => data.append(name, value))
   data.append('file', photo, 'photo')
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), UPLOAD_TIMEOUT_MS)
   let answer
   try {
-    answer = await fetch(form.url, { method: 'POST', body: data })
+    answer = await fetch(form.url, { method: 'POST', body: data, signal: controller.signal })
   } catch (cause) {
-    throw new ApiError({ status: 0, code: 'network_error', message: String(cause?.message || cause) })
+    throw new ApiError({ status: 0, code: controller.signal.aborted ? 'timeout' : 'network_error',
+      message: String(cause?.message || cause) })
+  } finally {
+    clearTimeout(timer)
   }
   if (!answer.ok) {
     throw new ApiError({ status: answer.status, code: answer.status >= 500 ? 'internal_error'
@@ -43,35 +52,27 @@ export async function uploadPhoto(caseId, photo) {
   return form.attachment_id
 }
 
-/** Attach the photos the case does not hold yet; the ids of all of them, in order.
- *  `known`: the case's attachments when it may hold some of these already. */
-export async function attachPhotos(caseId, photos, { known = [], userId = null } = {}) {
-  const mine = known.filter((a) => !userId || a.uploaded_by === userId)
+/** Attach the photos the case does not hold yet from this user (by exact byte size:
+ *  an earlier send may have attached some); the ids of all of them, in order. */
+export async function attachPhotos(caseId, photos, userId) {
+  const { attachments } = await get(`/cases/${encodeURIComponent(caseId)}`)
+  const mine = attachments.filter((attachment) => attachment.uploaded_by === userId)
   const ids = []
   for (const photo of photos) {
-    const index = mine.findIndex((a) => a.size === photo.size)
-    if (index >= 0) {
-      ids.push(mine.splice(index, 1)[0].attachment_id)
-    } else {
-      ids.push(await uploadPhoto(caseId, photo))
-    }
+    const index = mine.findIndex((attachment) => attachment.size === photo.size)
+    ids.push(index >= 0 ? mine.splice(index, 1)[0].attachment_id : await uploadPhoto(caseId, photo))
   }
   return ids
 }
 
 const photosOf = (entry) => entry.files?.photos || []
-// An entry sent before may have reached the server: read what the case holds.
-const alreadySent = (entry) => entry.attempts > 0
 
 async function sendReport(entry) {
   const created = await post('/cases', entry.body,
     { idempotencyKey: entry.summary?.key || entry.id })
   const photos = photosOf(entry)
-  if (!photos.length) return created
-  const known = alreadySent(entry)
-    ? (await get(`/cases/${encodeURIComponent(created.case_id)}`)).attachments : []
-  await attachPhotos(created.case_id, photos, { known, userId: entry.userId })
-  return { ...created, attachment_count: created.attachment_count + photos.length }
+  if (photos.length) await attachPhotos(created.case_id, photos, entry.userId)
+  return created
 }
 
 /** The case, when the step this entry carries is already in its timeline (its
@@ -86,16 +87,12 @@ async function appliedBefore(entry, caseId) {
 async function sendStep(entry, caseId) {
   const photos = photosOf(entry)
   let body = entry.body
-  if (photos.length) {
-    const known = alreadySent(entry)
-      ? (await get(`/cases/${encodeURIComponent(caseId)}`)).attachments : []
-    body = { ...body, attachment_ids: await attachPhotos(caseId, photos,
-      { known, userId: entry.userId }) }
-  }
+  if (photos.length) body = { ...body, attachment_ids: await attachPhotos(caseId, photos, entry.userId) }
   try {
     return await post(entry.path, body)
   } catch (error) {
-    if (error instanceof ApiError && STALE_CODES.has(error.code) && alreadySent(entry)) {
+    // Sent before: its answer may have been lost after the server took the step.
+    if (error instanceof ApiError && STALE_CODES.has(error.code) && entry.attempts > 0) {
       const detail = await appliedBefore(entry, caseId)
       if (detail) return detail
     }

@@ -1,0 +1,258 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { envelope, json, mountApp, PROFILES, reset, settle, shown, signIn, stubApi } from '../../test-utils.js'
+import { outbox } from '../../offline/index.js'
+import { network } from '../../network.js'
+
+afterEach(reset)
+
+// A step goes through the outbox, whose case sender is a module loaded on first use.
+const eventually = (check) => vi.waitFor(check, { timeout: 5000 })
+
+const LEADER = { ...PROFILES.grid_worker, user_id: 'u-leader', name: '网格长', role: 'grid_leader',
+  scope_code: '140825102201', scope_name: '三泉村', worker_id: 'w000001' }
+const CATEGORIES = { items: [
+  { code: 'sanitation', name_zh: '环境卫生', name_en: 'Sanitation', accept: '24h', handle: '3wd', verify: '2wd',
+    public: true, active: true },
+  { code: 'parking', name_zh: '停车', name_en: 'Parking', accept: '4h', handle: '2wd', verify: '1wd',
+    public: true, active: true },
+] }
+const MICRO = '1408251022010101'
+const aCase = (changes = {}) => ({ case_id: 'c1', category: 'sanitation', source: 'worker', description: '村东口垃圾堆放',
+  priority: 'normal', state: 'reported', version: 1, location_grid: MICRO, handling_grid: MICRO, lat: null,
+  lng: null, address: '村东口', reporter_name: null, reporter_phone: null, handler_worker_id: null,
+  handler_name: null, reported_at: '2026-11-26T01:00:00Z', registered_at: null, closed_at: null,
+  updated_at: '2026-11-26T01:00:00Z', stage: 'accept', due_at: '2026-11-27T01:00:00Z', due_estimated: false,
+  overdue: false, late_stages: 0, close_due_at: null, rework_count: 0, escalation_count: 0, reopen_count: 0,
+  escalated: false, ticket_id: null, first_contact_at: null, satisfaction: null, attachment_count: 0, ...changes })
+const event = (seq, action, from, to, changes = {}) => ({ seq, action, at: '2026-11-26T01:00:00Z',
+  actor_id: 'u-worker', actor_name: '微网格员', actor_role: 'grid_worker', from_state: from, to_state: to,
+  from_grid: MICRO, to_grid: MICRO, note: null, late: false, data: {}, ...changes })
+const detail = (changes = {}) => ({ ...aCase(), allowed_actions: [], attachments: [],
+  timeline: [event(1, 'report', null, 'reported')], ...changes })
+const common = {
+  'GET /api/v1/case-categories': () => json(200, CATEGORIES),
+  [`GET /api/v1/grids/${MICRO}`]: () => json(200, { code: MICRO, name: '三泉村1-1微网格', level: 'micro',
+    level_name: '微网格', parent_code: '140825102201' }),
+}
+
+describe('case inboxes', () => {
+  it('open a worker on the cases dispatched to it, and page on with the cursor', async () => {
+    signIn(PROFILES.grid_worker)
+    const calls = stubApi({ ...common,
+      'GET /api/v1/cases': (_init, url) => json(200, url.searchParams.get('cursor')
+        ? { items: [aCase({ case_id: 'c2', category: 'parking', description: '货车占道' })], next_cursor: null }
+        : { items: [aCase({ state: 'dispatched', overdue: true })], next_cursor: 'next' }) })
+    const { wrapper } = await mountApp('/cases')
+    await shown(wrapper, '[data-case="c1"]')
+    expect(calls.find((c) => c.key === 'GET /api/v1/cases').url).toContain('box=mine')
+    expect(wrapper.find('[data-case="c1"]').text()).toContain('环境卫生')
+    expect(wrapper.find('[data-case="c1"]').text()).toContain('已派遣')
+    expect(wrapper.find('[data-case="c1"]').text()).toContain('已超期')
+    await wrapper.find('[data-test="load-more"]').trigger('click')
+    await settle()
+    expect(wrapper.find('[data-case="c2"]').text()).toContain('停车')
+    expect(wrapper.findAll('[data-test="boxes"] [role="tab"]').map((tab) => tab.text())).toEqual(['我的待办', '按状态', '已超期', '上报给我'])
+  })
+
+  it('list a subtree by state for a leader', async () => {
+    signIn(LEADER)
+    const calls = stubApi({ ...common, 'GET /api/v1/grids/140825102201': () => json(200, { code: '140825102201',
+      name: '三泉村', level: 'village', level_name: '村', parent_code: '140825102' }),
+    'GET /api/v1/cases': () => json(200, { items: [], next_cursor: null }) })
+    const { wrapper, router } = await mountApp('/cases?box=subtree&state=handled')
+    expect((await shown(wrapper, '[data-test="empty-state"]')).text()).toContain('没有处于该状态的事件')
+    expect(calls.find((c) => c.key === 'GET /api/v1/cases').url)
+      .toContain('box=subtree&state=handled&scope=140825102201')
+    await wrapper.find('[data-test="filter-state"]').setValue('reported')
+    await settle()
+    expect(router.currentRoute.value.query.state).toBe('reported')
+  })
+})
+
+describe('a case', () => {
+  it('offers exactly the allowed actions and sends the version it read', async () => {
+    signIn(LEADER)
+    const bodies = []
+    stubApi({ ...common,
+      'GET /api/v1/cases/c1': () => json(200, detail({ allowed_actions: ['register', 'reject'] })),
+      'POST /api/v1/cases/c1/transitions': (init) => {
+        bodies.push(JSON.parse(init.body))
+        return json(200, detail({ state: 'registered', version: 2, allowed_actions: ['dispatch'],
+          timeline: [event(1, 'report', null, 'reported'), event(2, 'register', 'reported', 'registered',
+            { actor_name: '网格长', actor_role: 'grid_leader' })] }))
+      } })
+    const { wrapper } = await mountApp('/cases/c1')
+    await shown(wrapper, '[data-test="case-actions"]')
+    const actions = () => wrapper.findAll('[data-test="case-actions"] .buttons [data-action]').map((b) => b.text())
+    expect(actions()).toEqual(['立案', '不予立案'])
+
+    await wrapper.find('[data-action="reject"]').trigger('click')
+    await wrapper.find('[data-test="form-reject"]').trigger('submit')
+    await settle()
+    expect(wrapper.find('[data-test="form-reject"]').text()).toContain('请填写')
+    expect(bodies).toEqual([])
+
+    await wrapper.find('[data-action="register"]').trigger('click')
+    await wrapper.find('[data-test="form-register"]').trigger('submit')
+    await eventually(() => expect(wrapper.find('[data-test="case-state"]').text()).toBe('已立案'))
+    expect(bodies).toEqual([{ action: 'register', version: 1 }])
+    expect(actions()).toEqual(['派遣'])
+    expect(wrapper.find('[data-test="action-done"]').text()).toBe('已立案')
+    expect(wrapper.findAll('[data-test="timeline"] li').map((li) => li.attributes('data-action')))
+      .toEqual(['report', 'register'])
+    expect(wrapper.find('[data-test="timeline"] [data-action="register"]').text()).toContain('待立案 → 已立案')
+  })
+
+  it('dispatches to a worker of the grid', async () => {
+    signIn(LEADER)
+    const bodies = []
+    stubApi({ ...common,
+      'GET /api/v1/cases/c1': () => json(200, detail({ state: 'registered', allowed_actions: ['dispatch'] })),
+      'GET /api/v1/workers': (_init, url) => (url.searchParams.get('grid') === MICRO
+        ? json(200, { items: [{ worker_id: 'w000002', name: '赵秀强', kind_name: '专职' }], next_cursor: null })
+        : json(403, envelope('out_of_scope'))),
+      'POST /api/v1/cases/c1/transitions': (init) => {
+        bodies.push(JSON.parse(init.body))
+        return json(200, detail({ state: 'dispatched', version: 2 }))
+      } })
+    const { wrapper } = await mountApp('/cases/c1')
+    await (await shown(wrapper, '[data-action="dispatch"]')).trigger('click')
+    await settle()
+    await wrapper.find('[data-test="form-dispatch"] .van-radio').trigger('click')
+    await wrapper.find('[data-test="form-dispatch"]').trigger('submit')
+    await eventually(() => expect(bodies).toEqual([{ action: 'dispatch', version: 1, worker_id: 'w000002' }]))
+  })
+
+  it('reads the case again when someone else acted first, and says so', async () => {
+    signIn({ ...LEADER, role: 'supervisor', worker_id: null })
+    let read = 0
+    stubApi({ ...common,
+      'GET /api/v1/cases/c1': () => {
+        read += 1
+        return json(200, read === 1 ? detail({ state: 'handled', version: 5, allowed_actions: ['verify', 'send_back'] })
+          : detail({ state: 'verified', version: 6, allowed_actions: ['close'] }))
+      },
+      'POST /api/v1/cases/c1/transitions': () => json(409, envelope('version_conflict')) })
+    const { wrapper } = await mountApp('/cases/c1')
+    await (await shown(wrapper, '[data-action="send_back"]')).trigger('click')
+    await wrapper.find('textarea[name="note"]').setValue('照片不清楚')
+    await wrapper.find('[data-test="form-send_back"]').trigger('submit')
+    await eventually(() => expect(wrapper.find('[data-test="stale"]').exists()).toBe(true))
+    expect(read).toBe(2)
+    expect(wrapper.find('[data-test="stale"]').text()).toContain('其他人已先处理了此事件')
+    expect(wrapper.find('[data-test="case-state"]').text()).toBe('已核查')
+    expect(wrapper.find('[data-action="close"]').exists()).toBe(true)
+    expect(outbox.state.entries).toEqual([]) // refused at once: nothing left to send
+  })
+
+  it('shows the reporter masked, and unmasked on request', async () => {
+    signIn(PROFILES.grid_worker)
+    const calls = stubApi({ ...common,
+      'GET /api/v1/cases/c1': (_init, url) => json(200, url.searchParams.get('reveal')
+        ? detail({ reporter_name: '王大爷', reporter_phone: '10000009001' })
+        : detail({ reporter_name: '王**', reporter_phone: '100****9001' })) })
+    const { wrapper } = await mountApp('/cases/c1')
+    expect((await shown(wrapper, '[data-test="reporter"]')).text()).toContain('100****9001')
+    await wrapper.find('[data-test="reveal"]').trigger('click')
+    await settle()
+    expect(wrapper.find('[data-test="reporter"]').text()).toContain('王大爷 · 10000009001')
+    expect(calls.filter((c) => c.url.includes('reveal=true'))).toHaveLength(1)
+  })
+})
+
+describe('reporting a case', () => {
+  it('checks the form, then keeps a report made offline in the outbox with its own key', async () => {
+    signIn(PROFILES.grid_worker)
+    stubApi({ ...common, 'POST /api/v1/cases': () => new TypeError('Failed to fetch') })
+    const { wrapper } = await mountApp('/cases/new')
+    const form = await shown(wrapper, '[data-test="report-form"]')
+    network.online = false
+    await form.trigger('submit')
+    await settle()
+    expect(form.text()).toContain('请选择事件类型')
+    expect(form.text()).toContain('请描述事件')
+    expect(form.text()).toContain('请定位或填写地址')
+
+    await wrapper.find('input[name="category"][value="sanitation"]').setValue(true)
+    await wrapper.find('textarea[name="description"]').setValue('村东口垃圾堆放，无人清运')
+    await wrapper.find('input[name="address"]').setValue('三泉村东口')
+    await wrapper.find('input[name="priority"][value="high"]').setValue(true)
+    await form.trigger('submit')
+    await settle()
+    expect((await shown(wrapper, '[data-test="report-queued"]')).text()).toContain('已离线保存')
+    const [entry] = outbox.state.entries
+    expect(entry).toMatchObject({ kind: 'case', path: '/cases', status: 'pending',
+      body: { category: 'sanitation', grid_code: MICRO, description: '村东口垃圾堆放，无人清运',
+        address: '三泉村东口', priority: 'high', source: 'worker' },
+      summary: { action: 'report', label: '环境卫生 · 村东口垃圾堆放，无人清运' } })
+    expect(entry.summary.key).toMatch(/^[0-9a-f-]{36}$/)
+    expect(wrapper.find('[data-test="outbox-banner"]').text()).toBe('有 1 条记录待同步')
+  })
+
+  it('takes the position from the phone', async () => {
+    signIn(PROFILES.grid_worker)
+    stubApi(common)
+    vi.stubGlobal('navigator', { ...navigator, geolocation: { getCurrentPosition: (resolve) => resolve(
+      { coords: { latitude: 35.6151234567, longitude: 111.2012345678, accuracy: 12.4 } }) } })
+    const { wrapper } = await mountApp('/cases/new')
+    await (await shown(wrapper, '[data-test="locate"]')).trigger('click')
+    await settle()
+    expect(wrapper.find('[data-test="position"]').text()).toBe('已定位 35.615123, 111.201235（误差约 12 米）')
+  })
+})
+
+describe('case indicators', () => {
+  it('show the figures and rates of my scope for a month, and step back a month', async () => {
+    signIn(LEADER)
+    const months = []
+    stubApi({ 'GET /api/v1/grids/140825102201': () => json(200, { code: '140825102201', name: '三泉村',
+      level: 'village', level_name: '村' }),
+    'GET /api/v1/case-indicators': (_init, url) => {
+      months.push(url.searchParams.get('month'))
+      return json(200, { grid: '140825102201', month: url.searchParams.get('month'),
+        counts: { reported: 7, registered: 6, closed: 1, closed_on_time: 1, due_to_close: 2, rework: 1, handled: 4 },
+        overdue_now: 2, open_now: 5, rates: { closed_on_time_rate: 0.5, rework_rate: 0.25,
+          resolved_in_micro_grid_rate: 1, resolved_in_village_rate: 1, mean_hours_to_close: 30.5,
+          satisfaction_rate: null } })
+    } })
+    const { wrapper } = await mountApp('/case-indicators?month=2026-11')
+    const figures = await shown(wrapper, '[data-test="figures"]')
+    expect(figures.findAll('li').map((li) => li.text())).toEqual(['7上报', '6立案', '1结案', '5在办', '2超期'])
+    const rate = (key) => wrapper.find(`[data-rate="${key}"]`).text()
+    expect(rate('closed_on_time_rate')).toBe('按期结案率50%')
+    expect(rate('satisfaction_rate')).toBe('满意率—')
+    expect(rate('mean_hours_to_close')).toBe('平均结案用时30.5 小时')
+    await wrapper.find('[data-test="previous-month"]').trigger('click')
+    await settle()
+    expect(months).toEqual(['2026-11', '2026-10'])
+  })
+})
+
+describe('hotline callbacks', () => {
+  it('list the failed ones for admins and send one again', async () => {
+    signIn(PROFILES.county_admin)
+    const retried = []
+    stubApi({
+      'GET /api/v1/hotline/callbacks': () => json(200, { items: [{ callback_id: 'cb1', case_id: 'c1',
+        ticket_id: 'T-1001', url: 'https://12345.example/callback', status: 'failed', attempts: 8,
+        next_attempt_at: null, last_error: 'HTTP 502', created_at: '2026-11-26T01:00:00Z', delivered_at: null }],
+      next_cursor: null }),
+      'POST /api/v1/hotline/callbacks/cb1/retry': () => { retried.push('cb1'); return json(200, {}) },
+    })
+    const { wrapper } = await mountApp('/hotline/callbacks')
+    const list = await shown(wrapper, '[data-test="callbacks"]')
+    expect(list.text()).toContain('工单 T-1001')
+    expect(list.text()).toContain('最近错误：HTTP 502')
+    await wrapper.find('[data-test="retry-callback"]').trigger('click')
+    await settle()
+    expect(retried).toEqual(['cb1'])
+    expect(list.text()).toContain('已重新加入回传队列')
+  })
+
+  it('are not for a worker', async () => {
+    signIn(PROFILES.grid_worker)
+    stubApi({})
+    const { router } = await mountApp('/hotline/callbacks')
+    expect(router.currentRoute.value.name).toBe('forbidden')
+  })
+})
