@@ -22,6 +22,7 @@ const ABILITIES = {
   manageGrids: GRID_MANAGERS, // a grid's details, its workers, their assignments and handovers
   keepLedgers: LEDGER_KEEPERS, // households, residents, rentals, tenants; Excel imports
   exportLedgers: [...LEDGER_KEEPERS, 'dispatcher'], // a subtree's ledger to Excel
+  reportCases: ROLES.filter((role) => role !== 'viewer'), // POST /cases (domain/case_flow.py REPORTERS)
 }
 
 export function may(role, ability) {
@@ -82,6 +83,17 @@ export const FEATURES = [
     ] },
   { key: 'imports', path: '/ledger-import', icon: 'upgrade', roles: LEDGER_KEEPERS,
     screen: () => import('./views/ImportView.vue') },
+  // The case loop (事件闭环): inboxes, report, a case with its steps; indicators; hotline callbacks.
+  { key: 'cases', path: '/cases', icon: 'todo-list-o', roles: ROLES, tab: true,
+    screen: () => import('./views/cases/CasesView.vue'),
+    screens: [
+      { path: '/cases/new', screen: () => import('./views/cases/CaseReportView.vue'), ability: 'reportCases' },
+      { path: '/cases/:id', screen: () => import('./views/cases/CaseDetailView.vue') },
+    ] },
+  { key: 'caseIndicators', path: '/case-indicators', icon: 'bar-chart-o', roles: ROLES,
+    screen: () => import('./views/cases/CaseIndicatorsView.vue') },
+  { key: 'hotlineCallbacks', path: '/hotline/callbacks', icon: 'phone-circle-o', roles: ADMINS,
+    screen: () => import('./views/cases/HotlineCallbacksView.vue') },
   { key: 'accounts', path: '/accounts', icon: 'manager-o', roles: ADMINS,
     screen: () => import('./views/AccountsView.vue') },
 ]

@@ -6,10 +6,11 @@ describe('features by role', () => {
   it('gives everyone the grid tree, the ledgers and the workers, keepers the imports, admins the accounts', () => {
     const keys = (role) => featuresFor(role).map((feature) => feature.key)
     const everyone = ['grids', 'ledgers', 'workers']
-    expect(keys('county_admin')).toEqual([...everyone, 'imports', 'accounts'])
-    expect(keys('town_admin')).toEqual([...everyone, 'imports', 'accounts'])
-    for (const role of ['grid_leader', 'grid_worker']) expect(keys(role)).toEqual([...everyone, 'imports'])
-    for (const role of ['dispatcher', 'supervisor', 'viewer']) expect(keys(role)).toEqual(everyone)
+    const cases = ['cases', 'caseIndicators']
+    expect(keys('county_admin')).toEqual([...everyone, 'imports', ...cases, 'hotlineCallbacks', 'accounts'])
+    expect(keys('town_admin')).toEqual([...everyone, 'imports', ...cases, 'hotlineCallbacks', 'accounts'])
+    for (const role of ['grid_leader', 'grid_worker']) expect(keys(role)).toEqual([...everyone, 'imports', ...cases])
+    for (const role of ['dispatcher', 'supervisor', 'viewer']) expect(keys(role)).toEqual([...everyone, ...cases])
     expect(keys('nobody')).toEqual([])
     expect(canUse('viewer', 'accounts')).toBe(false)
   })
@@ -21,6 +22,7 @@ describe('features by role', () => {
     expect(who('keepLedgers')).toEqual(['county_admin', 'town_admin', 'grid_leader', 'grid_worker'])
     expect(who('exportLedgers')).toEqual(['county_admin', 'town_admin', 'dispatcher', 'grid_leader',
       'grid_worker'])
+    expect(who('reportCases')).toEqual(ROLES.filter((role) => role !== 'viewer'))
   })
 
   it('routes every feature to a lazily loaded screen, for known roles only', () => {

@@ -8,14 +8,15 @@ from tests.e2e.conftest import PASSWORD, log_in, profile_of
 
 # What each role finds in the navigation (frontend/src/features.js).
 EVERYONE = ["grids", "ledgers", "workers"]
+CASES = ["cases", "caseIndicators"]
 NAVIGATION = {
-    "county_admin": [*EVERYONE, "imports", "accounts"],
-    "town_admin": [*EVERYONE, "imports", "accounts"],
-    "dispatcher": EVERYONE,
-    "supervisor": EVERYONE,
-    "grid_leader": [*EVERYONE, "imports"],
-    "grid_worker": [*EVERYONE, "imports"],
-    "viewer": EVERYONE,
+    "county_admin": [*EVERYONE, "imports", *CASES, "hotlineCallbacks", "accounts"],
+    "town_admin": [*EVERYONE, "imports", *CASES, "hotlineCallbacks", "accounts"],
+    "dispatcher": [*EVERYONE, *CASES],
+    "supervisor": [*EVERYONE, *CASES],
+    "grid_leader": [*EVERYONE, "imports", *CASES],
+    "grid_worker": [*EVERYONE, "imports", *CASES],
+    "viewer": [*EVERYONE, *CASES],
 }
 # The read each feature's screen opens with: the API must let exactly the
 # roles that see the feature make it.
@@ -24,6 +25,9 @@ FEATURE_READS = {
     "ledgers": "/api/v1/households?grid={scope}",
     "workers": "/api/v1/workers?grid={scope}",
     "imports": "/api/v1/ledger-templates/households",
+    "cases": "/api/v1/cases?box=subtree&scope={scope}",
+    "caseIndicators": "/api/v1/case-indicators?grid={scope}",
+    "hotlineCallbacks": "/api/v1/hotline/callbacks?scope={scope}",
     "accounts": "/api/v1/users",
 }
 ROLE_NAMES = {"county_admin": "县级管理员", "town_admin": "镇级管理员", "dispatcher": "调度员",

@@ -40,7 +40,20 @@ const ledger = {
     ? { version: (await get(entry.summary.record)).version } : null),
 }
 
+// The case loop: a report with its photos, a step (handle with photos), a
+// comment, a follow-up. The summary says what (`action`, a key of cases.outbox)
+// and on what (`label`); cases/sync.js, loaded when the first one is sent, sends
+// photos first and never makes a case or a step twice.
+const caseSync = () => import('../cases/sync.js')
+const caseWrite = {
+  title: (entry, t) => t(`cases.outbox.${entry.summary.action}`),
+  detail: (entry) => entry.summary.label || '',
+  send: async (entry) => (await caseSync()).sendCaseWrite(entry),
+  retryChanges: async (entry) => (await caseSync()).retryChanges(entry),
+}
+
 const KINDS = {
+  case: caseWrite,
   ledger,
   profile: {
     title: (_entry, t) => t('outbox.kinds.profile'),
