@@ -14,8 +14,8 @@ from chalicelib.store.idempotency import IdempotencyModel
 from chalicelib.store.ledger_jobs import LedgerJobModel
 from chalicelib.store.rentals import RentalModel, TenantModel
 from chalicelib.store.sweep_marks import SweepMarkModel
-from chalicelib.store.users import LoginThrottleModel, SessionModel, UserModel, UserPhoneModel
 from chalicelib.store.uniques import UniqueModel
+from chalicelib.store.users import LoginThrottleModel, SessionModel, UserModel, UserPhoneModel
 from chalicelib.store.workers import AssignmentModel, WorkerModel
 
 ALL_MODELS = (GridModel, WorkerModel, UserModel, UserPhoneModel, SessionModel,
