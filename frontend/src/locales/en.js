@@ -305,7 +305,7 @@ export default {
       another: 'Report another',
     },
     detail: {
-      title: 'Case', source: 'Source', ticket: 'Hotline ticket {id}', where: 'Grid', position: 'Position',
+      title: 'Case', facts: 'Details', source: 'Source', ticket: 'Hotline ticket {id}', where: 'Grid', position: 'Position',
       handlingGrid: 'Handled at', handler: 'Handler', noHandler: 'Not dispatched yet', reported: 'Reported',
       due: '{stage} due', estimated: ' (estimated)', closeDue: 'Promised close', closed: 'Closed', record: 'Record',
       counts: 'reworked {rework}× · escalated {escalations}× · late {late}×', firstContact: 'First contact',

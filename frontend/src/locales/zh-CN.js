@@ -293,7 +293,7 @@ export default {
       queued: '已离线保存：联网后自动上报，照片随后上传。', another: '再报一件',
     },
     detail: {
-      title: '事件详情', source: '来源', ticket: '热线工单 {id}', where: '所在网格', position: '定位',
+      title: '事件详情', facts: '事件信息', source: '来源', ticket: '热线工单 {id}', where: '所在网格', position: '定位',
       handlingGrid: '办理层级', handler: '办理人', noHandler: '尚未派遣', reported: '上报时间',
       due: '{stage}期限', estimated: '（预估）', closeDue: '承诺结案', closed: '结案时间', record: '办理记录',
       counts: '返工 {rework} 次 · 上报 {escalations} 次 · 超期 {late} 次', firstContact: '首次联系',
