@@ -29,11 +29,29 @@ export const needsNote = (action) => ACTIONS[action]?.note === 'required'
 
 /** The body of POST /cases/{id}/transitions: the version the decision was made on,
  *  and only the fields this action takes. */
-export function transitionBody(detail, action, { note = '', workerId = '' } = {}) {
+export function transitionBody(detail, action, { note = '', workerId = '', gridCode = '' } = {}) {
   const body = { action, version: detail.version }
   if (note.trim()) body.note = note.trim()
-  if (ACTIONS[action]?.worker) body.worker_id = workerId
+  if (ACTIONS[action]?.worker) {
+    body.worker_id = workerId
+    if (gridCode) body.grid_code = gridCode
+  }
   return body
+}
+
+// The levels a case is handled at (小事不出网格、大事不出村): town, village, and the
+// grid where it happens, by the lengths of their unified codes (domain/grid_codes.py).
+const TOWN_LENGTH = 9
+const VILLAGE_LENGTH = 12
+
+/** The grids a dispatch may hand the case to, from the highest the user's scope
+ *  allows down to the grid where it happens: a town's dispatcher sends an
+ *  escalated case back down to the village or the micro-grid. */
+export function dispatchLevels(detail, user) {
+  const where = detail.location_grid
+  const codes = [TOWN_LENGTH, VILLAGE_LENGTH, where.length].filter((length) => length <= where.length)
+    .map((length) => where.slice(0, length))
+  return [...new Set(codes)].filter((code) => code.startsWith(user?.scope_code || '\0'))
 }
 
 /** A form's problem before sending: 'noteRequired', 'workerRequired' or ''. */

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { envelope, json, PROFILES, reset, signIn, stubApi } from '../test-utils.js'
 import { outbox } from '../offline/index.js'
 import { network } from '../network.js'
-import { actionsFor, followUpsFor, missingInput, transitionBody } from './actions.js'
+import { actionsFor, dispatchLevels, followUpsFor, missingInput, transitionBody } from './actions.js'
 import { boxesFor, defaultBox, inboxPath } from './inboxes.js'
 import { monthAfter } from './months.js'
 import { fitWithin, preparePhoto } from './photos.js'
@@ -53,6 +53,15 @@ describe('case actions', () => {
     expect(transitionBody(detail, 'dispatch', { note: ' 今天处理 ', workerId: 'w000002' }))
       .toEqual({ action: 'dispatch', version: 7, note: '今天处理', worker_id: 'w000002' })
     expect(transitionBody(detail, 'verify', { note: '', workerId: 'w9' })).toEqual({ action: 'verify', version: 7 })
+  })
+
+  it('dispatch within the user\'s scope, from its level down to the grid where the case happens', () => {
+    const detail = aCase({ location_grid: '1408251022010101', handling_grid: '140825102' })
+    expect(dispatchLevels(detail, SUPERVISOR)).toEqual(['140825102', '140825102201', '1408251022010101'])
+    expect(dispatchLevels(detail, LEADER)).toEqual(['140825102201', '1408251022010101'])
+    expect(dispatchLevels(aCase({ location_grid: '140825102201' }), LEADER)).toEqual(['140825102201'])
+    expect(transitionBody(detail, 'dispatch', { workerId: 'w7', gridCode: '140825102201' }))
+      .toEqual({ action: 'dispatch', version: 3, worker_id: 'w7', grid_code: '140825102201' })
   })
 
   it('ask for a reason where the loop needs one, and for the worker of a dispatch', () => {

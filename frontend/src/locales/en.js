@@ -283,7 +283,7 @@ export default {
       deadline_recomputed: 'Deadline recomputed',
     },
     timeline: {
-      late: 'Late', level: 'Handled at {from} → {to}', dispatchedTo: 'Dispatched to {name}',
+      late: 'Late', level: 'Handled at', dispatchedTo: 'Dispatched to {name}',
       stageOverdue: '{stage} stage overdue',
     },
     form: {
@@ -321,7 +321,7 @@ export default {
       commentPlaceholder: 'More details or progress', send: 'Send', timeline: 'Timeline',
     },
     actionForm: {
-      worker: 'Dispatch to', workerRequired: 'Choose the worker who will handle it', noteRequired: 'Required',
+      level: 'Handled at', worker: 'Dispatch to', workerRequired: 'Choose the worker who will handle it', noteRequired: 'Required',
       confirm: 'Confirm: {action}', cancel: 'Cancel', photos: 'Photos of the result',
       noteLabel: { reject: 'Reason', handle: 'What was done', send_back: 'Reason', escalate: 'Reason', reopen: 'Reason',
         optional: 'Note' },

@@ -275,7 +275,7 @@ export default {
       overdue: '超期', deadline_warning: '临近期限提醒', deadline_recomputed: '期限重新计算',
     },
     timeline: {
-      late: '超期', level: '办理层级 {from} → {to}', dispatchedTo: '派遣给 {name}', stageOverdue: '{stage}阶段已超期',
+      late: '超期', level: '办理层级', dispatchedTo: '派遣给 {name}', stageOverdue: '{stage}阶段已超期',
     },
     form: {
       category: '事件类型', categoryRequired: '请选择事件类型', photos: '现场照片', addPhoto: '拍照',
@@ -306,7 +306,7 @@ export default {
       commentPlaceholder: '补充情况或进展', send: '发送', timeline: '办理经过',
     },
     actionForm: {
-      worker: '派遣给', workerRequired: '请选择办理的网格员', noteRequired: '请填写',
+      level: '交由哪一级办理', worker: '派遣给', workerRequired: '请选择办理的网格员', noteRequired: '请填写',
       confirm: '确认{action}', cancel: '取消', photos: '处置照片',
       noteLabel: { reject: '原因', handle: '处置情况', send_back: '退回原因', escalate: '上报原因', reopen: '原因', optional: '说明' },
       notePlaceholder: {

@@ -108,6 +108,7 @@ describe('a case', () => {
     const bodies = []
     stubApi({ ...common,
       'GET /api/v1/cases/c1': () => json(200, detail({ state: 'registered', allowed_actions: ['dispatch'] })),
+      'GET /api/v1/grids/140825102201': () => json(200, { code: '140825102201', name: '三泉村', level: 'village' }),
       'GET /api/v1/workers': (_init, url) => (url.searchParams.get('grid') === MICRO
         ? json(200, { items: [{ worker_id: 'w000002', name: '赵秀强', kind_name: '专职' }], next_cursor: null })
         : json(403, envelope('out_of_scope'))),
@@ -118,9 +119,12 @@ describe('a case', () => {
     const { wrapper } = await mountApp('/cases/c1')
     await (await shown(wrapper, '[data-action="dispatch"]')).trigger('click')
     await settle()
+    expect(wrapper.findAll('[data-test="choose-level"] label').map((level) => level.text()))
+      .toEqual(['三泉村', '三泉村1-1微网格']) // a village's leader: the village or the micro-grid
     await wrapper.find('[data-test="form-dispatch"] .van-radio').trigger('click')
     await wrapper.find('[data-test="form-dispatch"]').trigger('submit')
-    await eventually(() => expect(bodies).toEqual([{ action: 'dispatch', version: 1, worker_id: 'w000002' }]))
+    await eventually(() => expect(bodies).toEqual([{ action: 'dispatch', version: 1, worker_id: 'w000002',
+      grid_code: MICRO }]))
   })
 
   it('reads the case again when someone else acted first, and says so', async () => {
@@ -143,6 +147,33 @@ describe('a case', () => {
     expect(wrapper.find('[data-test="case-state"]').text()).toBe('已核查')
     expect(wrapper.find('[data-action="close"]').exists()).toBe(true)
     expect(outbox.state.entries).toEqual([]) // refused at once: nothing left to send
+  })
+
+  it('keeps a step taken without signal, offers no other meanwhile, and reads the case once it is sent', async () => {
+    signIn(PROFILES.grid_worker)
+    let accepted = false
+    stubApi({ ...common,
+      'GET /api/v1/cases/c1': () => json(200, accepted
+        ? detail({ state: 'in_progress', version: 3, allowed_actions: ['handle', 'escalate'] })
+        : detail({ state: 'dispatched', version: 2, allowed_actions: ['accept', 'escalate'] })),
+      'POST /api/v1/cases/c1/transitions': () => {
+        if (!network.online) return new TypeError('Failed to fetch')
+        accepted = true
+        return json(200, detail({ state: 'in_progress', version: 3 }))
+      } })
+    const { wrapper } = await mountApp('/cases/c1')
+    await (await shown(wrapper, '[data-action="accept"]')).trigger('click')
+    network.online = false
+    await wrapper.find('[data-test="form-accept"]').trigger('submit')
+    await eventually(() => expect(wrapper.find('[data-test="waiting"]').exists()).toBe(true))
+    expect(wrapper.find('[data-test="action-done"]').text()).toBe('已离线保存，联网后自动提交')
+    expect(wrapper.find('[data-test="pending-note"]').exists()).toBe(true)
+
+    network.online = true
+    await outbox.flush()
+    await eventually(() => expect(wrapper.find('[data-test="case-state"]').text()).toBe('处置中'))
+    expect(wrapper.findAll('[data-test="case-actions"] .buttons [data-action]').map((b) => b.text()))
+      .toEqual(['处置反馈', '上报上级'])
   })
 
   it('shows the reporter masked, and unmasked on request', async () => {
