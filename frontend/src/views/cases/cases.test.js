@@ -146,7 +146,35 @@ describe('a case', () => {
     expect(wrapper.find('[data-test="stale"]').text()).toContain('其他人已先处理了此事件')
     expect(wrapper.find('[data-test="case-state"]').text()).toBe('已核查')
     expect(wrapper.find('[data-action="close"]').exists()).toBe(true)
+    expect(wrapper.find('[data-test="form-send_back"]').exists()).toBe(false) // no longer theirs to take
     expect(outbox.state.entries).toEqual([]) // refused at once: nothing left to send
+  })
+
+  it('keeps what the user entered when the step is still theirs on the case read again', async () => {
+    signIn({ ...LEADER, role: 'supervisor', worker_id: null })
+    let version = 5
+    const bodies = []
+    stubApi({ ...common,
+      'GET /api/v1/cases/c1': () => json(200, detail({ state: 'handled', version,
+        allowed_actions: ['verify', 'send_back'] })),
+      'POST /api/v1/cases/c1/transitions': (init) => {
+        bodies.push(JSON.parse(init.body))
+        if (bodies.length === 1) {
+          version = 6 // someone changed it meanwhile
+          return json(409, envelope('version_conflict'))
+        }
+        return json(200, detail({ state: 'in_progress', version: 7 }))
+      } })
+    const { wrapper } = await mountApp('/cases/c1')
+    await (await shown(wrapper, '[data-action="send_back"]')).trigger('click')
+    await wrapper.find('textarea[name="note"]').setValue('照片不清楚')
+    await wrapper.find('[data-test="form-send_back"]').trigger('submit')
+    await eventually(() => expect(wrapper.find('[data-test="stale"]').exists()).toBe(true))
+    expect(wrapper.find('textarea[name="note"]').element.value).toBe('照片不清楚')
+    await wrapper.find('[data-test="form-send_back"]').trigger('submit')
+    await eventually(() => expect(wrapper.find('[data-test="case-state"]').text()).toBe('处置中'))
+    expect(bodies.map((body) => [body.version, body.note])).toEqual([[5, '照片不清楚'], [6, '照片不清楚']])
+    expect(wrapper.find('[data-test="stale"]').exists()).toBe(false)
   })
 
   it('keeps a step taken without signal, offers no other meanwhile, and reads the case once it is sent', async () => {
