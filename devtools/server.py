@@ -39,6 +39,18 @@ class EnvelopeGateway(LocalGateway):
                     "body": json.dumps(envelope)}
 
 
+def with_request_per_thread(app_object: Any) -> Any:
+    """The Chalice app with its current request kept per thread, as `chalice local`
+    makes it: the local server answers on several threads, and a request must not
+    see another's query string or body (on Lambda each process serves one at a time)."""
+    from chalice.local import CustomLocalChalice, LocalChalice
+
+    if not isinstance(app_object, LocalChalice):
+        CustomLocalChalice.__bases__ = (LocalChalice, app_object.__class__)
+        app_object.__class__ = CustomLocalChalice
+    return app_object
+
+
 def local_config(stage: str = "local") -> Config:
     return Config.create(chalice_stage=stage, lambda_timeout=30, lambda_memory_size=512)
 
@@ -90,5 +102,5 @@ class Handler(ChaliceRequestHandler):
 def make_server(app_object: Any, host: str, port: int, static_root: Path | None = None
                 ) -> ThreadedHTTPServer:
     handler = type("WanggeHandler", (Handler,), {"static_root": static_root or frontend_root()})
-    return ThreadedHTTPServer((host, port), partial(handler, app_object=app_object,
-                                                    config=local_config()))
+    return ThreadedHTTPServer((host, port), partial(
+        handler, app_object=with_request_per_thread(app_object), config=local_config()))

@@ -68,9 +68,10 @@ class ApiClient:
     def __init__(self) -> None:
         from app import app
 
-        from devtools.server import EnvelopeGateway, local_config
+        from devtools.server import EnvelopeGateway, local_config, with_request_per_thread
 
-        self.gateway = EnvelopeGateway(app, local_config())
+        # Tests of concurrent writes call the app from several threads.
+        self.gateway = EnvelopeGateway(with_request_per_thread(app), local_config())
         self.headers: dict[str, str] = {}
 
     def request(self, method: str, path: str, *, json_body: Any = None, body: bytes | None = None,
