@@ -25,9 +25,21 @@ import 'vant/es/action-bar/index.css'
 import 'vant/es/action-bar-button/index.css'
 import 'vant/es/dialog/index.css'
 
+import { showConfirmDialog } from 'vant'
+
 export {
   Button, Cell, CellGroup, Field, Form, NavBar, Tabbar, TabbarItem, Empty, Loading, Tag, Icon,
-  showToast, showConfirmDialog,
+  showToast,
 } from 'vant'
 
 export const loadIconFont = () => import('vant/es/icon/index.css')
+
+/** Whether the user confirmed `message` (Vant's dialog rejects on cancel). */
+export async function confirmed(message) {
+  try {
+    await showConfirmDialog({ message })
+    return true
+  } catch {
+    return false
+  }
+}

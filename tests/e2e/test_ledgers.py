@@ -68,6 +68,14 @@ def test_a_worker_finds_a_resident_by_name_and_shows_the_id_number(page: Page, s
     expect(page.locator('[data-test="hide"]')).to_be_visible()
     screenshot(page, "resident-revealed")
 
+    page.locator('[data-test="edit"]').click()
+    expect(page.locator('input[name="id_number"]')).to_have_attribute(
+        "placeholder", f"不修改请留空（现为 {resident['id_number']}）")
+    screenshot(page, "resident-edit")
+    page.goto("/ledgers?list=residents&type=registered")
+    expect(page.locator('[data-test="ledger-list"]')).to_contain_text(name)
+    screenshot(page, "ledgers-residents")
+
 
 def test_a_viewer_is_told_it_may_not_show_personal_data(page: Page, demo_town):
     resident = a_household_of_the_demo_worker(unique_name())["members"][0]
@@ -146,7 +154,10 @@ def test_a_household_registered_without_signal_reaches_the_server_once(
     sign_in_as_worker(page)
     page.goto("/households/new")
     expect(page.locator('[data-test="pick-grid_code"]')).to_contain_text(WORKER_SCOPE)
+    # Without signal the next screen's code comes from the service worker: let it take over first.
+    page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
     context.set_offline(True)
+    expect(page.locator('[data-test="offline-banner"]')).to_be_visible()
     address = new_address()
     page.locator('input[name="address"]').fill(address)
     page.locator('input[name="members.0.name"]').fill("离线登记")

@@ -124,6 +124,8 @@ def test_a_worker_registers_a_rental_whose_tenant_moves_in_and_out(page: Page, s
 
     sign_in_as(page, "grid_worker")
     page.goto("/ledgers?list=rentals")
+    expect(page.locator('[data-test="export-start"]')).to_be_visible()
+    screenshot(page, "ledgers-rentals")
     page.locator('[data-test="new-rental"]').click()
     address = new_address()
     page.locator('input[name="address"]').fill(address)
