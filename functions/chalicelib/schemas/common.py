@@ -5,7 +5,8 @@ from chalicelib.web.api import Schema
 
 class PageQuery(Schema):
     limit: int = Field(50, ge=1, le=200, description="Items per page")
-    cursor: str | None = Field(None, max_length=2048, description="next_cursor of the previous page")
+    cursor: str | None = Field(None, max_length=2048,
+                               description="next_cursor of the previous page")
 
 
 class Health(Schema):

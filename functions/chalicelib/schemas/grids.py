@@ -24,7 +24,8 @@ BOUNDARY_DESCRIPTION = "GeoJSON Polygon or MultiPolygon, WGS 84 longitude/latitu
 class GridCreate(Schema):
     name: str = Field(min_length=1, max_length=60)
     parent_code: str | None = Field(None, description="Omitted only for a county")
-    code: str | None = Field(None, description="Unified code; allocated under the parent when omitted")
+    code: str | None = Field(None, description="Unified code; allocated under the parent "
+                             "when omitted")
     leader_worker_id: str | None = None
     party_members: list[PartyMember] = Field(default_factory=list, max_length=50)
     boundary: Boundary | None = Field(None, description=BOUNDARY_DESCRIPTION)

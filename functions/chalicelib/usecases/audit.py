@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from chalicelib import clock
+from chalicelib.domain import roles
 from chalicelib.errors import Forbidden, InvalidInput
 from chalicelib.schemas.users import AuditEntry, AuditPage, AuditQuery
 from chalicelib.store import audit as audit_store
@@ -14,6 +15,19 @@ def record(caller: Caller, *, action: str, record: str, scope_code: str,
     audit_store.append(at=clock.now(), actor_id=caller.user_id, actor_role=caller.role,
                        action=action, record=record, scope_code=scope_code, fields=fields,
                        source_ip=caller.source_ip, changes=changes)
+
+
+def check_may_reveal(caller: Caller) -> None:
+    """Only roles that need personal data may read it unmasked."""
+    if caller.role not in roles.MAY_REVEAL_PERSONAL_DATA:
+        raise Forbidden("Your role may not read personal data unmasked", code="reveal_denied")
+
+
+def reveal(caller: Caller, *, what: str, scope_code: str, fields: str) -> None:
+    """An unmasked read of personal data (`what`: e.g. resident#<id>): allowed by
+    role, and always logged."""
+    check_may_reveal(caller)
+    record(caller, action="reveal", record=what, scope_code=scope_code, fields=fields)
 
 
 def list_entries(caller: Caller, query: AuditQuery) -> AuditPage:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Iterable
 
 from chalicelib import clock
-from chalicelib.domain import grid_codes, ledger, ledger_sheets, roles, tokens
+from chalicelib.domain import grid_codes, ledger, ledger_sheets, tokens
 from chalicelib.errors import Forbidden, InvalidInput, WanggeError
 from chalicelib.schemas.ledger_files import (
     ExportJob,
@@ -209,8 +209,7 @@ def start_export(caller: Caller, request: ExportRequest) -> ExportJob:
     """Every record of the subtree, unmasked (the file is for re-import and
     archives), so only roles that may read personal data export, and each export
     is audited."""
-    if caller.role not in roles.MAY_REVEAL_PERSONAL_DATA:
-        raise Forbidden("Your role may not export personal data", code="reveal_denied")
+    audit.check_may_reveal(caller)
     scope = request.grid or caller.scope_code
     grid_codes.depth_of(scope, "grid")
     now = clock.now()

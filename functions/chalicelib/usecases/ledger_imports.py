@@ -15,7 +15,6 @@ from chalicelib import clock
 from chalicelib.domain import grid_codes, id_numbers, ledger, ledger_sheets, tokens
 from chalicelib.domain.ledger_sheets import Checked, Problem
 from chalicelib.store import records
-from chalicelib.store import households as household_store
 from chalicelib.store import rentals as rental_store
 from chalicelib.store import workers as worker_store
 from chalicelib.store.households import GridStay, HouseholdModel, ResidentModel
