@@ -341,3 +341,19 @@ def test_demo_cases_load_once(demo_town, as_role):
         items = leader.get(f"/api/v1/cases?state={state}&limit=200").json["items"]
         states |= {c["state"] for c in items if c["address"] == "三泉村"}
     assert states == {"reported", "dispatched", "in_progress", "handled", "closed"}
+
+
+def test_a_step_resent_with_its_key_is_taken_once(as_role):
+    """A phone that lost the answer sends the step again with the same key."""
+    worker = as_role("grid_worker")
+    case = worker.post("/api/v1/cases", {"category": "sanitation", "grid_code": "1408251022010101",
+                                         "description": "垃圾未清运"}).json
+    leader = as_role("grid_leader")
+    step = {"action": "register", "version": case["version"], "note": "立案"}
+    key = {"Idempotency-Key": f"step-{case['case_id']}"}
+    first = leader.post(f"/api/v1/cases/{case['case_id']}/transitions", step, headers=key)
+    again = leader.post(f"/api/v1/cases/{case['case_id']}/transitions", step, headers=key)
+    assert (first.status, again.status) == (200, 200), again.body
+    assert again.json["version"] == first.json["version"]
+    timeline = leader.get(f"/api/v1/cases/{case['case_id']}").json["timeline"]
+    assert [e["action"] for e in timeline].count("register") == 1

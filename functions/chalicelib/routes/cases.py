@@ -60,26 +60,27 @@ def get_case(case_id: str, query: RevealQuery, caller: Caller) -> CaseDetail:
 
 @resource.post("/cases/{case_id}/transitions", summary="Take a step of the loop: register, "
                "reject, dispatch, accept, handle, verify, send_back, close, escalate, reopen",
-               body=Transition, response=CaseDetail, access=CASE_ACTORS)
+               body=Transition, response=CaseDetail, access=CASE_ACTORS, idempotent=True)
 def take_transition(case_id: str, body: Transition, caller: Caller) -> CaseDetail:
     return cases.take_transition(caller, case_id, body)
 
 
 @resource.post("/cases/{case_id}/comments", summary="Add a comment to the timeline",
-               body=CommentCreate, response=CaseDetail, status=201, access=CASE_ACTORS)
+               body=CommentCreate, response=CaseDetail, status=201, access=CASE_ACTORS,
+               idempotent=True)
 def comment_case(case_id: str, body: CommentCreate, caller: Caller) -> CaseDetail:
     return cases.comment(caller, case_id, body.note)
 
 
 @resource.post("/cases/{case_id}/first-contact", summary="Record the first contact with the "
-               "reporter (首次联系)", response=CaseDetail, access=CASE_ACTORS)
+               "reporter (首次联系)", response=CaseDetail, access=CASE_ACTORS, idempotent=True)
 def record_first_contact(case_id: str, caller: Caller) -> CaseDetail:
     return cases.first_contact(caller, case_id)
 
 
 @resource.post("/cases/{case_id}/satisfaction", summary="Record the follow-up call (回访)",
                body=SatisfactionCreate, response=CaseDetail,
-               access=Access(roles=CHECKERS))
+               access=Access(roles=CHECKERS), idempotent=True)
 def record_satisfaction(case_id: str, body: SatisfactionCreate, caller: Caller) -> CaseDetail:
     cases.rate(caller, case_id, body.result, body.note)
     return cases.get_case(caller, case_id)
