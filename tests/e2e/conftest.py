@@ -34,17 +34,9 @@ def app_url(demo_town) -> Iterator[str]:
         pytest.fail("frontend/dist is missing: build the web app first with `make frontend-build` "
                     "(`make test` does)", pytrace=False)
     from app import app
-    from chalice.local import CustomLocalChalice, LocalChalice
 
     from devtools.server import make_server
 
-    # The server answers on several threads, but the Chalice app keeps the current
-    # request on itself: a screen's parallel reads would see each other's query
-    # strings. `chalice local` gives the app a per-thread current request; so do we
-    # (until devtools/server.py does it for `make run` too).
-    if not isinstance(app, LocalChalice):
-        CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
-        app.__class__ = CustomLocalChalice
     server = make_server(app, "127.0.0.1", 0, static_root=DIST)
     report = server.handle_error
 
