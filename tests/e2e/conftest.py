@@ -108,6 +108,13 @@ def log_in(page: Page, phone: str, password: str) -> None:
     page.locator('[data-test="login-submit"]').click()
 
 
+def lose_signal(context: BrowserContext, page: Page) -> None:
+    """Go offline once the service worker controls the page: without signal, the next
+    screen's code can only come from it (a loaded machine installs it slowly)."""
+    page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
+    context.set_offline(True)
+
+
 def profile_of(phone: str, password: str) -> dict:
     """The server's view of an account's profile, read through the API."""
     response = ApiClient().login(phone, password).get("/api/v1/me")

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.conftest import DEMO_ACCOUNTS, ApiClient
-from tests.e2e.conftest import PHONE, WORKER_SCOPE, log_in
+from tests.e2e.conftest import PHONE, WORKER_SCOPE, log_in, lose_signal
 
 POSITION = {"latitude": 35.615123, "longitude": 111.201235}
 WORKER_ID = "w000002"  # the demo grid worker's own worker record
@@ -195,7 +195,7 @@ def test_a_case_reported_without_signal_reaches_the_server_once_with_its_photo(
     expect(page.locator('[data-test="choose-category"] label')).not_to_have_count(0)
     photo = camera_photo(page)
 
-    context.set_offline(True)
+    lose_signal(context, page)
     expect(page.locator('[data-test="offline-banner"]')).to_be_visible()
     fill_report(page, description, photo)
     page.locator('input[name="address"]').fill("三泉村村委会门口")

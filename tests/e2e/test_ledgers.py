@@ -9,7 +9,7 @@ from urllib.parse import quote
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.conftest import DEMO_ACCOUNTS, ApiClient
-from tests.e2e.conftest import WORKER_SCOPE, log_in
+from tests.e2e.conftest import WORKER_SCOPE, log_in, lose_signal
 
 WORKER = DEMO_ACCOUNTS["grid_worker"]
 
@@ -154,9 +154,7 @@ def test_a_household_registered_without_signal_reaches_the_server_once(
     sign_in_as_worker(page)
     page.goto("/households/new")
     expect(page.locator('[data-test="pick-grid_code"]')).to_contain_text(WORKER_SCOPE)
-    # Without signal the next screen's code comes from the service worker: let it take over first.
-    page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
-    context.set_offline(True)
+    lose_signal(context, page)
     expect(page.locator('[data-test="offline-banner"]')).to_be_visible()
     address = new_address()
     page.locator('input[name="address"]').fill(address)

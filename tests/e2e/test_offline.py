@@ -3,7 +3,7 @@ made offline that reaches the server exactly once when the network returns."""
 
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
-from tests.e2e.conftest import log_in, profile_of
+from tests.e2e.conftest import log_in, lose_signal, profile_of
 
 NOTE = "周三全天在村委会值班"
 
@@ -16,7 +16,7 @@ def test_a_profile_edit_made_offline_syncs_exactly_once(context: BrowserContext,
     expect(page.locator('[data-test="role"]')).to_have_text("网格员")
     page.goto("/me")
 
-    context.set_offline(True)
+    lose_signal(context, page)
     expect(page.locator('[data-test="offline-banner"]')).to_be_visible()
     page.locator('textarea[name="note"]').fill(NOTE)
     page.locator('[data-test="profile-save"]').click()
