@@ -233,3 +233,16 @@ def test_a_household_goes_only_to_an_active_micro_grid(county_admin, tree):
         assert response.error["details"][0]["field"] == "grid_code"
     assert county_admin.get(f"/api/v1/households/{household['household_id']}").json[
         "grid_code"] == tree.micro_a1
+
+
+def test_a_registration_resent_with_its_key_registers_once(county_admin, tree):
+    body = {"grid_code": tree.micro_a1, "address": new_address(), "members": [resident_body()]}
+    key = {"Idempotency-Key": "outbox-entry-0001"}
+    first = county_admin.post("/api/v1/households", body, headers=key)
+    again = county_admin.post("/api/v1/households", body, headers=key)
+    assert (first.status, again.status) == (201, 201)
+    assert again.json["household_id"] == first.json["household_id"]
+    assert counts(county_admin, tree.micro_a1)["households"] == 1
+    other = county_admin.post("/api/v1/households", {**body, "address": new_address()},
+                              headers=key)
+    assert other.status == 409 and other.error["code"] == "idempotency_key_reused"

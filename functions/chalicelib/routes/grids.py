@@ -34,7 +34,8 @@ def grid_levels() -> GridLevels:
 
 @resource.post("/grids", summary="Create a grid under its parent", body=GridCreate,
                response=GridOut, status=201,
-               access=Access(roles=ADMINS, scope=lambda p: p.body.parent_code or p.body.code))
+               access=Access(roles=ADMINS, scope=lambda p: p.body.parent_code or p.body.code),
+               idempotent=True)
 def create_grid(body: GridCreate) -> GridOut:
     return grids.create_grid(body)
 
@@ -47,20 +48,21 @@ def get_grid(code: str) -> GridOut:
 
 @resource.patch("/grids/{code}", summary="Rename a grid, set its leader, party group, "
                 "boundary or notes", body=GridUpdate, response=GridOut,
-                access=Access(roles=GRID_MANAGERS, scope=path_param("code")))
+                access=Access(roles=GRID_MANAGERS, scope=path_param("code")), idempotent=True)
 def update_grid(code: str, body: GridUpdate, caller: Caller) -> GridOut:
     return grids.update_grid(caller, code, body)
 
 
 @resource.post("/grids/{code}/retire", summary="Retire a grid that holds nothing any more",
-               body=GridRetire, response=GridOut, access=ADMIN)
+               body=GridRetire, response=GridOut, access=ADMIN, idempotent=True)
 def retire_grid(code: str, body: GridRetire, caller: Caller) -> GridOut:
     return grids.retire_grid(caller, code, body)
 
 
 @resource.post("/grids/{code}/move", summary="Move a grid and its subtree to another parent "
                "(every code below is recomputed; poll the move until done)",
-               body=GridMoveRequest, response=GridMoveOut, status=202, access=ADMIN)
+               body=GridMoveRequest, response=GridMoveOut, status=202, access=ADMIN,
+               idempotent=True)
 def move_grid(code: str, body: GridMoveRequest, caller: Caller) -> GridMoveOut:
     return grid_moves.start_move(caller, code, body)
 

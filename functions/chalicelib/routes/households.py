@@ -74,20 +74,20 @@ def get_household(household_id: str) -> HouseholdOut:
 
 
 @resource.patch("/households/{household_id}", summary="Edit a household's address, head or notes",
-                body=HouseholdUpdate, response=HouseholdOut, access=KEEP_HOUSEHOLD)
+                body=HouseholdUpdate, response=HouseholdOut, access=KEEP_HOUSEHOLD, idempotent=True)
 def update_household(household_id: str, body: HouseholdUpdate, caller: Caller) -> HouseholdOut:
     return households.update_household(caller, household_id, body)
 
 
 @resource.post("/households/{household_id}/move", summary="Move a household, with its members, "
                "to another micro-grid (its history keeps the old one)", body=HouseholdMove,
-               response=HouseholdOut, access=KEEP_HOUSEHOLD)
+               response=HouseholdOut, access=KEEP_HOUSEHOLD, idempotent=True)
 def move_household(household_id: str, body: HouseholdMove, caller: Caller) -> HouseholdOut:
     return households.move_household(caller, household_id, body)
 
 
 @resource.delete("/households/{household_id}", summary="Remove a household and its members",
-                 query=VersionQuery, status=204, access=KEEP_HOUSEHOLD)
+                 query=VersionQuery, status=204, access=KEEP_HOUSEHOLD, idempotent=True)
 def delete_household(household_id: str, query: VersionQuery, caller: Caller) -> None:
     households.delete_household(caller, household_id, query.version)
 
@@ -114,12 +114,12 @@ def get_resident(resident_id: str, query: RevealQuery, caller: Caller) -> Reside
 
 
 @resource.patch("/residents/{resident_id}", summary="Edit a resident", body=ResidentUpdate,
-                response=ResidentOut, access=KEEP_RESIDENT)
+                response=ResidentOut, access=KEEP_RESIDENT, idempotent=True)
 def update_resident(resident_id: str, body: ResidentUpdate, caller: Caller) -> ResidentOut:
     return households.update_resident(caller, resident_id, body)
 
 
 @resource.delete("/residents/{resident_id}", summary="Remove a resident from the ledger",
-                 query=VersionQuery, status=204, access=KEEP_RESIDENT)
+                 query=VersionQuery, status=204, access=KEEP_RESIDENT, idempotent=True)
 def delete_resident(resident_id: str, query: VersionQuery, caller: Caller) -> None:
     households.delete_resident(caller, resident_id, query.version)

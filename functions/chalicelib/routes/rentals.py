@@ -55,13 +55,13 @@ def get_rental(rental_id: str, query: RevealQuery, caller: Caller) -> RentalOut:
 
 
 @resource.patch("/rentals/{rental_id}", summary="Edit a rental, or close it (停租)",
-                body=RentalUpdate, response=RentalOut, access=KEEP_RENTAL)
+                body=RentalUpdate, response=RentalOut, access=KEEP_RENTAL, idempotent=True)
 def update_rental(rental_id: str, body: RentalUpdate, caller: Caller) -> RentalOut:
     return rentals.update_rental(caller, rental_id, body)
 
 
 @resource.delete("/rentals/{rental_id}", summary="Delete a rental entered by mistake",
-                 query=VersionQuery, status=204, access=KEEP_RENTAL)
+                 query=VersionQuery, status=204, access=KEEP_RENTAL, idempotent=True)
 def delete_rental(rental_id: str, query: VersionQuery, caller: Caller) -> None:
     rentals.delete_rental(caller, rental_id, query.version)
 
@@ -89,13 +89,13 @@ def get_tenant(tenant_id: str, query: RevealQuery, caller: Caller) -> TenantOut:
 
 @resource.patch("/tenants/{tenant_id}", summary="Edit a tenant, or record their moving out",
                 body=TenantUpdate, response=TenantOut,
-                access=Access(roles=LEDGER_KEEPERS, scope=_tenant))
+                access=Access(roles=LEDGER_KEEPERS, scope=_tenant), idempotent=True)
 def update_tenant(tenant_id: str, body: TenantUpdate, caller: Caller) -> TenantOut:
     return rentals.update_tenant(caller, tenant_id, body)
 
 
 @resource.delete("/tenants/{tenant_id}", summary="Delete a tenant entered by mistake",
                  query=VersionQuery, status=204,
-                 access=Access(roles=LEDGER_KEEPERS, scope=_tenant))
+                 access=Access(roles=LEDGER_KEEPERS, scope=_tenant), idempotent=True)
 def delete_tenant(tenant_id: str, query: VersionQuery, caller: Caller) -> None:
     rentals.delete_tenant(caller, tenant_id, query.version)

@@ -32,7 +32,8 @@ def _assignment(parts):
 
 
 @resource.post("/workers", summary="Add a grid worker", body=WorkerCreate, response=WorkerOut,
-               status=201, access=Access(roles=GRID_MANAGERS, scope=body_field("grid_code")))
+               status=201, access=Access(roles=GRID_MANAGERS, scope=body_field("grid_code")),
+               idempotent=True)
 def create_worker(body: WorkerCreate, caller: Caller) -> WorkerOut:
     return workers.create_worker(caller, body)
 
@@ -52,14 +53,15 @@ def get_worker(worker_id: str, query: RevealQuery, caller: Caller) -> WorkerOut:
 
 
 @resource.patch("/workers/{worker_id}", summary="Edit a worker", body=WorkerUpdate,
-                response=WorkerOut, access=Access(roles=GRID_MANAGERS, scope=_worker))
+                response=WorkerOut, access=Access(roles=GRID_MANAGERS, scope=_worker),
+                idempotent=True)
 def update_worker(worker_id: str, body: WorkerUpdate, caller: Caller) -> WorkerOut:
     return workers.update_worker(caller, worker_id, body)
 
 
 @resource.post("/workers/{worker_id}/leave", summary="The worker leaves (离职): every "
                "assignment ends, the record stays", body=WorkerLeave, response=WorkerOut,
-               access=Access(roles=GRID_MANAGERS, scope=_worker))
+               access=Access(roles=GRID_MANAGERS, scope=_worker), idempotent=True)
 def worker_leaves(worker_id: str, body: WorkerLeave, caller: Caller) -> WorkerOut:
     return workers.leave(caller, worker_id, body)
 
@@ -72,14 +74,14 @@ def worker_assignments(worker_id: str) -> AssignmentPage:
 
 @resource.post("/workers/{worker_id}/assignments", summary="Assign a worker to a micro-grid",
                body=AssignmentCreate, response=AssignmentOut, status=201,
-               access=Access(roles=GRID_MANAGERS, scope=body_field("grid_code")))
+               access=Access(roles=GRID_MANAGERS, scope=body_field("grid_code")), idempotent=True)
 def assign_worker(worker_id: str, body: AssignmentCreate, caller: Caller) -> AssignmentOut:
     return workers.assign(caller, worker_id, body)
 
 
 @resource.post("/assignments/{assignment_id}/end", summary="End an assignment",
                body=AssignmentEnd, response=AssignmentOut,
-               access=Access(roles=GRID_MANAGERS, scope=_assignment))
+               access=Access(roles=GRID_MANAGERS, scope=_assignment), idempotent=True)
 def end_assignment(assignment_id: str, body: AssignmentEnd, caller: Caller) -> AssignmentOut:
     return workers.end_assignment(caller, assignment_id, body)
 
@@ -94,6 +96,7 @@ def grid_assignments(code: str, query: AssignmentListQuery) -> AssignmentPage:
 
 @resource.post("/grids/{code}/handover", summary="Hand a micro-grid over from one worker to "
                "another (交接), in one write", body=Handover, response=AssignmentOut,
-               status=201, access=Access(roles=GRID_MANAGERS, scope=path_param("code")))
+               status=201, access=Access(roles=GRID_MANAGERS, scope=path_param("code")),
+               idempotent=True)
 def hand_over(code: str, body: Handover, caller: Caller) -> AssignmentOut:
     return workers.handover(caller, code, body)
