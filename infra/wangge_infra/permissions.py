@@ -11,9 +11,9 @@ else its Python name, after a blueprint's `name_prefix`), to what it touches:
                     a presigned URL can do only what its signer may;
     "signing_keys": True when the function signs or verifies access tokens.
 
-It is plain data so that it can move next to the code: when
-functions/chalicelib/function_needs.py defines FUNCTION_NEEDS in this format,
-that declaration is used and this one is ignored. Each function's role gets
+It is plain data declared next to the code that does the touching, in
+functions/chalicelib/function_needs.py; this module turns it into grants.
+Each function's role gets
 exactly the actions below on exactly the ARNs its entry names, plus its own
 log group and X-Ray; a function with no entry gets nothing else, and
 tests/infra fail naming it.
@@ -21,7 +21,6 @@ tests/infra fail naming it.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,30 +29,6 @@ from wangge_infra.schema import TableSpec
 
 EVERY_TABLE = "*"
 BUCKETS = ("attachments", "exports")
-
-FUNCTION_NEEDS: dict[str, dict[str, Any]] = {
-    # Every route: accounts, grids and the ledgers read and write their tables,
-    # cases take photos (upload and view URLs), exports are downloaded.
-    "api_handler": {
-        "tables": {EVERY_TABLE: "read_write"},
-        "buckets": {"attachments": "read_write", "exports": "read"},
-        "signing_keys": True,
-    },
-    # Finishes subtree moves: every store whose records carry a grid code
-    # registers a mover (store/grid_moves.py), so any table may be rewritten.
-    "resume-grid-moves": {
-        "tables": {EVERY_TABLE: "read_write"},
-    },
-    # The case loop's sweeps go through its use cases (usecases/cases.py),
-    # which write cases, their events, counters and the audit log, escalate
-    # through grids and read who is assigned: nearly every table.
-    "case-deadlines": {
-        "tables": {EVERY_TABLE: "read_write"},
-    },
-    "hotline-callbacks": {
-        "tables": {EVERY_TABLE: "read_write"},
-    },
-}
 
 # Why each action is granted: the PynamoDB or boto3 call that needs it.
 TABLE_READ = {
@@ -116,14 +91,10 @@ class Grant:
 
 
 def declared() -> tuple[dict[str, dict[str, Any]], str]:
-    """FUNCTION_NEEDS and where it was declared: the app's, when it has one."""
-    try:
-        module = importlib.import_module("chalicelib.function_needs")
-    except ModuleNotFoundError as error:
-        if error.name not in ("chalicelib.function_needs", "chalicelib"):
-            raise
-        return FUNCTION_NEEDS, "infra/wangge_infra/permissions.py"
-    return module.FUNCTION_NEEDS, "functions/chalicelib/function_needs.py"
+    """FUNCTION_NEEDS, and where it is declared (functions/ must be importable)."""
+    from chalicelib import function_needs
+
+    return function_needs.FUNCTION_NEEDS, "functions/chalicelib/function_needs.py"
 
 
 def parse(function: str, raw: Mapping[str, Any], tables: list[TableSpec]) -> Needs:
