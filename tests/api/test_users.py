@@ -98,9 +98,14 @@ def hotline_key(county_admin):
 def test_api_key_is_shown_once_and_stored_hashed(county_admin, hotline_key):
     from chalicelib.store import api_keys
 
-    secret = hotline_key["api_key"]
-    stored = api_keys.get(hotline_key["key_id"])
-    assert secret.split("_")[-1] not in stored.secret_digest
+    from chalicelib.domain import tokens
+
+    # The secret is url-safe base64 and may itself contain "_".
+    prefix, key_id, secret = hotline_key["api_key"].split("_", 2)
+    assert (prefix, key_id) == ("wgk", hotline_key["key_id"])
+    stored = api_keys.get(key_id)
+    assert secret not in stored.secret_digest
+    assert stored.secret_digest == tokens.digest(secret)
     listed = county_admin.get("/api/v1/api-keys").json["items"]
     assert [k["key_id"] for k in listed] == [hotline_key["key_id"]]
     assert "api_key" not in listed[0]
