@@ -153,8 +153,12 @@ def county_code() -> str:
     return f"{41 + number // 10_000}{number % 10_000:04d}"
 
 
+# Phones log users in, so they are unique: handed out in turn like the counties.
+_phone_numbers = itertools.count(random.randrange(100_000_000))
+
+
 def new_phone() -> str:
-    return f"109{random.randint(0, 99_999_999):08d}"
+    return f"109{next(_phone_numbers) % 100_000_000:08d}"
 
 
 @pytest.fixture
