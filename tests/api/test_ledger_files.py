@@ -128,6 +128,10 @@ def test_the_same_file_imported_twice_changes_nothing(county_admin, tree):
     assert counts(county_admin, tree.village_a) == totals
     found = county_admin.get(f"/api/v1/residents?grid={tree.town}&id_number={people[3]}").json
     assert [(r["name"], r["tags"]) for r in found["items"]] == [("陈三", ["残疾人", "独居老人"])]
+    # The import runs on after the request, and its audit still names who started it.
+    logged = county_admin.get(f"/api/v1/audit?record=import%23{first.json['import_id']}").json
+    assert {(e["action"], e["actor_name"]) for e in logged["items"]} == {
+        ("import", county_admin.session["user"]["name"])}
 
 
 def test_an_import_cut_short_is_finished_by_the_sweep(county_admin, tree):

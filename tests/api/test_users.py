@@ -50,6 +50,7 @@ def test_phones_are_masked_and_reveal_is_audited(county_admin):
     assert [e["action"] for e in entries] == ["reveal", "create"]  # newest first
     reveal = entries[0]
     assert reveal["actor_id"] == county_admin.session["user"]["user_id"]
+    assert reveal["actor_name"] == county_admin.session["user"]["name"]
     assert reveal["fields"] == "phone" and reveal["source_ip"] == "127.0.0.1"
     assert reveal["scope_code"] == county_admin.county
 

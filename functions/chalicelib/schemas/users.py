@@ -91,6 +91,7 @@ class AuditQuery(PageQuery):
 class AuditEntry(Schema):
     at: datetime
     actor_id: str
+    actor_name: str = Field(description="The actor's name when the entry was written")
     actor_role: str
     action: str
     record: str

@@ -38,6 +38,9 @@ class AuditModel(Model):
     at_id = UnicodeAttribute(range_key=True)  # ISO time + random suffix: unique, sorted
     at = UTCDateTimeAttribute()
     actor_id = UnicodeAttribute()
+    # As the actor was called then: the log reads as names, and a renamed or
+    # deleted account does not change what it says.
+    actor_name = UnicodeAttribute(null=True)
     actor_role = UnicodeAttribute()
     action = UnicodeAttribute()  # e.g. reveal, create, update, disable
     record = UnicodeAttribute()  # e.g. user#<id>, resident#<id>
@@ -54,12 +57,13 @@ def _at_key(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def build(*, at: datetime, actor_id: str, actor_role: str, action: str, record: str,
-          scope_code: str, fields: str | None, source_ip: str | None,
+def build(*, at: datetime, actor_id: str, actor_name: str, actor_role: str, action: str,
+          record: str, scope_code: str, fields: str | None, source_ip: str | None,
           changes: dict | None = None) -> AuditModel:
     """An entry, for a transaction that writes it with the change it records."""
     return AuditModel(county=grid_codes.county_of(scope_code),
                       at_id=f"{_at_key(at)}#{secrets.token_hex(4)}", at=at, actor_id=actor_id,
+                      actor_name=actor_name or None,
                       actor_role=actor_role, action=action, record=record,
                       scope_code=scope_code, fields=fields, source_ip=source_ip,
                       changes=changes)

@@ -61,6 +61,7 @@ class LedgerJobModel(Model):
     lease_until = UTCDateTimeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_role = UnicodeAttribute()
+    created_name = UnicodeAttribute(null=True)  # for the audit entries the job writes
     created_at = UTCDateTimeAttribute()
     finished_at = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()

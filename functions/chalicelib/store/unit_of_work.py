@@ -130,6 +130,7 @@ class UnitOfWork:
               changes: dict | None = None, fields: str | None = None) -> None:
         entry = audit_store.build(
             at=clock.now(), actor_id=getattr(self.caller, "user_id", "system"),
+            actor_name=getattr(self.caller, "name", ""),
             actor_role=getattr(self.caller, "role", "system"), action=action, record=record,
             scope_code=scope_code, fields=fields,
             source_ip=getattr(self.caller, "source_ip", None), changes=changes)

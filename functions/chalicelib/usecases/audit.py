@@ -12,8 +12,8 @@ from chalicelib.web.access import Caller
 
 def record(caller: Caller, *, action: str, record: str, scope_code: str,
            fields: str | None = None, changes: dict | None = None) -> None:
-    audit_store.append(at=clock.now(), actor_id=caller.user_id, actor_role=caller.role,
-                       action=action, record=record, scope_code=scope_code, fields=fields,
+    audit_store.append(at=clock.now(), actor_id=caller.user_id, actor_name=caller.name,
+                       actor_role=caller.role, action=action, record=record, scope_code=scope_code, fields=fields,
                        source_ip=caller.source_ip, changes=changes)
 
 
@@ -41,7 +41,8 @@ def list_entries(caller: Caller, query: AuditQuery) -> AuditPage:
     items, cursor = audit_store.query(scope_code=scope, actor_id=query.user_id,
                                       record=query.record, since=since, until=until,
                                       limit=query.limit, cursor=query.cursor)
-    return AuditPage(items=[AuditEntry(at=e.at, actor_id=e.actor_id, actor_role=e.actor_role,
+    return AuditPage(items=[AuditEntry(at=e.at, actor_id=e.actor_id,
+                                       actor_name=e.actor_name or "", actor_role=e.actor_role,
                                        action=e.action, record=e.record, scope_code=e.scope_code,
                                        fields=e.fields, source_ip=e.source_ip,
                                        changes=e.changes.as_dict() if e.changes else None)

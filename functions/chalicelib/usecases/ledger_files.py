@@ -101,7 +101,8 @@ def _problems(plan: ledger_imports.Plan) -> list[ProblemItem]:
 
 
 def _caller_of(job: LedgerJobModel) -> Caller:
-    return Caller(user_id=job.created_by, role=job.created_role, scope_code=job.scope_code)
+    return Caller(user_id=job.created_by, role=job.created_role, scope_code=job.scope_code,
+                  name=job.created_name or "")
 
 
 def start_import(caller: Caller, request: ImportRequest) -> tuple[ImportJob, int]:
@@ -111,7 +112,8 @@ def start_import(caller: Caller, request: ImportRequest) -> tuple[ImportJob, int
     job = LedgerJobModel(job_id=tokens.new_id(), job_type="import", kind=request.kind,
                          scope_code=caller.scope_code, status="checked",
                          dry_run=request.dry_run, object_key=_upload_key(request.upload_id),
-                         created_by=caller.user_id, created_role=caller.role, created_at=now)
+                         created_by=caller.user_id, created_role=caller.role,
+                         created_name=caller.name or None, created_at=now)
     plan = _read_plan(job, caller)
     job.rows = plan.records
     job.problems = _problems(plan)
@@ -217,7 +219,8 @@ def start_export(caller: Caller, request: ExportRequest) -> ExportJob:
     job = LedgerJobModel(job_id=tokens.new_id(), job_type="export", kind=request.kind,
                          scope_code=scope, status="running", running=job_store.RUNNING,
                          object_key=f"ledger-exports/{tokens.new_id()}.xlsx", filename=filename,
-                         created_by=caller.user_id, created_role=caller.role, created_at=now)
+                         created_by=caller.user_id, created_role=caller.role,
+                         created_name=caller.name or None, created_at=now)
     job.save()
     audit.record(caller, action="export", record=f"export#{job.job_id}", scope_code=scope,
                  fields="id_number,phone", changes={"kind": {"from": None, "to": request.kind}})
