@@ -30,6 +30,7 @@ export function may(role, ability) {
 }
 
 const view = {
+  accountForm: () => import('./views/accounts/AccountFormView.vue'),
   grid: () => import('./views/GridView.vue'),
   gridForm: () => import('./views/GridFormView.vue'),
   gridManage: () => import('./views/GridManageView.vue'),
@@ -94,8 +95,17 @@ export const FEATURES = [
     screen: () => import('./views/cases/CaseIndicatorsView.vue') },
   { key: 'hotlineCallbacks', path: '/hotline/callbacks', icon: 'phone-circle-o', roles: ADMINS,
     screen: () => import('./views/cases/HotlineCallbacksView.vue') },
+  // Accounts of the admin's subtree, machine clients' API keys, the audit log.
   { key: 'accounts', path: '/accounts', icon: 'manager-o', roles: ADMINS,
-    screen: () => import('./views/AccountsView.vue') },
+    screen: () => import('./views/accounts/AccountsView.vue'),
+    screens: [
+      { path: '/accounts/new', screen: view.accountForm },
+      { path: '/accounts/api-keys', screen: () => import('./views/accounts/ApiKeysView.vue') },
+      { path: '/accounts/api-keys/new', screen: () => import('./views/accounts/ApiKeyFormView.vue') },
+      { path: '/accounts/audit', screen: () => import('./views/accounts/AuditView.vue') },
+      { path: '/accounts/:id', screen: () => import('./views/accounts/AccountView.vue') },
+      { path: '/accounts/:id/edit', screen: view.accountForm },
+    ] },
 ]
 
 /** The features a role may use, in navigation order; none for an unknown role. */

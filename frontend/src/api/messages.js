@@ -1,7 +1,7 @@
 // Error codes → sentences people understand (zh-CN first), one place for all screens.
 import { i18n } from '../i18n.js'
 
-const PASSWORD_FIELDS = new Set(['new_password', 'password'])
+const PASSWORD_FIELDS = new Set(['new_password', 'password', 'initial_password'])
 
 export function errorMessage(error) {
   const { t, te } = i18n.global

@@ -3,9 +3,11 @@
 // their fields, and after a version_conflict merge in the other writer's
 // changes without losing what the user typed.
 import { computed, reactive, ref, toRaw } from 'vue'
-import { get } from '../api/client.js'
+import { ApiError, get, request } from '../api/client.js'
 import { i18n } from '../i18n.js'
 import { outbox } from '../offline/index.js'
+import { uuid } from '../offline/uuid.js'
+import { offline } from '../network.js'
 
 const emptyOf = (field) => field.initial ?? (field.type === 'tags' ? [] : field.type === 'switch'
   ? false : '')
@@ -129,6 +131,31 @@ export function useRecordForm(fields, { pathOf = null, initial = {} } = {}) {
  * with and its `fieldErrors`, and the `outcome` ('sent' | 'queued').
  */
 export function useSave() {
+  return saver((write) => outbox.submit({ kind: 'ledger', ...write }))
+}
+
+/**
+ * As useSave, for writes that must not wait in the outbox: those carrying a
+ * password, which IndexedDB would keep in the clear, and an administrator's
+ * changes to accounts, which should take effect now or visibly not at all.
+ * Without signal the write is refused at once; a lost answer is retried under
+ * the same Idempotency-Key, so it is applied once.
+ */
+export function useOnlineSave() {
+  return saver(async ({ method, path, body }) => {
+    if (offline()) {
+      return { outcome: 'refused', error: new ApiError({ status: 0, code: 'online_only' }) }
+    }
+    try {
+      const answer = await request(method, path, { body, idempotencyKey: uuid(), retries: 2 })
+      return { outcome: 'sent', answer }
+    } catch (failure) {
+      return { outcome: 'refused', error: failure }
+    }
+  })
+}
+
+function saver(send) {
   const busy = ref(false)
   const error = ref(null)
   const outcome = ref('')
@@ -138,7 +165,7 @@ export function useSave() {
     error.value = null
     outcome.value = ''
     try {
-      const result = await outbox.submit({ kind: 'ledger', ...write })
+      const result = await send(write)
       if (result.outcome === 'refused') error.value = result.error
       else outcome.value = result.outcome
       return result

@@ -13,8 +13,9 @@ from chalicelib.web.access import Caller
 def record(caller: Caller, *, action: str, record: str, scope_code: str,
            fields: str | None = None, changes: dict | None = None) -> None:
     audit_store.append(at=clock.now(), actor_id=caller.user_id, actor_name=caller.name,
-                       actor_role=caller.role, action=action, record=record, scope_code=scope_code, fields=fields,
-                       source_ip=caller.source_ip, changes=changes)
+                       actor_role=caller.role, action=action, record=record,
+                       scope_code=scope_code, fields=fields, source_ip=caller.source_ip,
+                       changes=changes)
 
 
 def check_may_reveal(caller: Caller) -> None:
