@@ -234,12 +234,33 @@ def list_cases(caller: Caller, query: CaseListQuery) -> CasePage:
     elif query.box == "escalated":
         items, cursor = case_store.escalated_to(scope, **page)
     elif query.box == "to_verify":
-        items, cursor = case_store.in_state(scope, case_flow.HANDLED, **page)
-        items = [c for c in items if c.handled_by != caller.user_id
-                 and not case_flow.is_handler(c, caller)]
+        items, cursor = _kept_pages(
+            lambda limit, cursor: case_store.in_state(scope, case_flow.HANDLED, limit=limit,
+                                                      cursor=cursor),
+            lambda c: c.handled_by != caller.user_id and not case_flow.is_handler(c, caller),
+            **page)
     else:
         items, cursor = case_store.in_state(scope, query.state or case_flow.REPORTED, **page)
     return CasePage(items=[view(c) for c in items], next_cursor=cursor)
+
+
+# How many index pages one "to verify" page reads at most: a checker who handled
+# many of the handled cases gets a short page (with its cursor) rather than a
+# request that reads on and on.
+MAX_PAGES_READ = 10
+
+
+def _kept_pages(fetch, keep, *, limit: int, cursor: str | None):
+    """Up to `limit` items that `keep` accepts, reading page after page and asking
+    each time only for as many as are still missing, so the cursor of the last
+    page read is exactly where the next request goes on."""
+    kept = []
+    for _ in range(MAX_PAGES_READ):
+        items, cursor = fetch(limit - len(kept), cursor)
+        kept.extend(item for item in items if keep(item))
+        if len(kept) == limit or cursor is None:
+            break
+    return kept, cursor
 
 
 def scope_of_case(case_id: str) -> str:
