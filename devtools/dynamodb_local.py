@@ -32,7 +32,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def reserve_port() -> socket.socket:
+    """A free loopback port, held by a bound socket until it is closed, so that
+    nothing else is handed it meanwhile (the tests choose their servers' ports
+    when they start and start the servers later)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
 def port_in_use(port: int) -> bool:
+    """Whether a server already listens on the port. Tried by binding, as the
+    server would (SO_REUSEADDR, like Java and Go): a connect to a free port in
+    the ephemeral range can meet itself and look answered."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+        return False
+
+
+def accepting(port: int) -> bool:
+    """Whether the server on the port takes connections yet."""
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
@@ -125,7 +148,7 @@ def start(port: int | None = None, data_dir: Path | None = None, log_path: Path 
                                start_new_session=True)
     server = DynamoDBLocal(port=port, process=process)
     deadline = time.monotonic() + timeout
-    while not port_in_use(port):
+    while not accepting(port):
         if process.poll() is not None:
             raise StackError(f"DynamoDB Local exited with code {process.returncode}"
                              + (f"; see {log_path}" if log_path else ""))

@@ -19,7 +19,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from devtools.dynamodb_local import StackError, free_port, port_in_use, stop_process
+from devtools.dynamodb_local import (
+    StackError,
+    free_port,
+    port_in_use,
+    reserve_port,
+    stop_process,
+)
 
 ACCESS_KEY = SECRET_KEY = "local"
 # weed mini's listeners besides the S3 port: each is set so that none is a fixed default.
@@ -71,7 +77,10 @@ def start(bucket: str, port: int | None = None, data_dir: Path | None = None,
             f"-s3.port={port}", f"-s3.config={config_dir / 's3.json'}", f"-bucket={bucket}",
             "-webdav=false", "-admin.ui=false", "-master.telemetry=false",
             "-master.volumeSizeLimitMB=64"]
-    args += [f"-{option}={free_port()}" for option in PORT_OPTIONS]
+    held = [reserve_port() for _ in PORT_OPTIONS]  # held together: no port twice
+    args += [f"-{option}={sock.getsockname()[1]}" for option, sock in zip(PORT_OPTIONS, held)]
+    for sock in held:
+        sock.close()
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(args, cwd=config_dir, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)

@@ -13,19 +13,25 @@ import pytest
 
 from devtools import dynamodb_local, environment
 
+# The servers' ports are fixed now, for the settings the app reads once, and held
+# until the servers start (later, when the first test needs them).
 _endpoint = os.environ.get("TEST_DYNAMODB_ENDPOINT")
-_port = None if _endpoint else dynamodb_local.free_port()
+_port_held = None if _endpoint else dynamodb_local.reserve_port()
+_port = _port_held.getsockname()[1] if _port_held else None
 environment.configure(_endpoint or f"http://127.0.0.1:{_port}", stage="test",
                       table_prefix="wangge-test-", fast_password_hashing=True)
 # Case photos go to a local S3-compatible server (devtools/s3_local.py), started
 # for the tests that use the database.
-_s3_port = dynamodb_local.free_port()
+_s3_port_held = dynamodb_local.reserve_port()
+_s3_port = _s3_port_held.getsockname()[1]
 os.environ["S3_ENDPOINT"] = f"http://127.0.0.1:{_s3_port}"
 os.environ["WANGGE_ATTACHMENTS_BUCKET"] = "wangge-test-attachments"
 
 
 @pytest.fixture(scope="session")
 def database():
+    if _port_held is not None:
+        _port_held.close()
     server = None if _endpoint else dynamodb_local.start(_port)
     from devtools import tables
 
@@ -39,6 +45,7 @@ def database():
 def s3_server():
     from devtools import s3_local
 
+    _s3_port_held.close()
     server = s3_local.start(os.environ["WANGGE_ATTACHMENTS_BUCKET"], _s3_port)
     yield server
     server.stop()
