@@ -29,9 +29,10 @@ FUNCTION_NEEDS = {
     # Escalation goes through the case use cases (cases, events, keys, counters,
     # grids, workers, audit): nearly every table.
     "case-deadlines": {"tables": {EVERY_TABLE: "read_write"}},
-    # Claims and finishes due callbacks; reads the cases they report on.
+    # Claims and finishes due callbacks; reads the cases they report on and the
+    # API keys whose callback secrets sign them.
     "hotline-callbacks": {"tables": {"case_callbacks": "read_write", "cases": "read",
-                                     "case_keys": "read"}},
+                                     "case_keys": "read", "api_keys": "read"}},
     # Finishes Excel imports and exports.
     "ledger-jobs": {"tables": LEDGER_TABLES, "buckets": {"exports": "read_write"}},
 }

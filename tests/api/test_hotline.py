@@ -6,6 +6,7 @@ visible to admins."""
 import json
 import secrets
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -28,6 +29,7 @@ def hotline(demo_town):
         operations=["cases.create", "cases.read", "cases.follow_up"]))
     client = ApiClient()
     client.headers["X-API-Key"] = created.api_key
+    client.callback_secret = created.callback_secret
     return client
 
 
@@ -37,8 +39,10 @@ def receiver():
     class Receiver(BaseHTTPRequestHandler):
         def do_POST(self):
             length = int(self.headers["Content-Length"])
-            server.calls.append((self.headers["X-Wangge-Callback-Id"],
-                                 json.loads(self.rfile.read(length))))
+            body = self.rfile.read(length)
+            server.calls.append((self.headers["X-Wangge-Callback-Id"], json.loads(body)))
+            server.signed.append((self.headers["X-Wangge-Timestamp"],
+                                  self.headers["X-Wangge-Signature"], body))
             self.send_response(server.status)
             self.end_headers()
 
@@ -46,7 +50,7 @@ def receiver():
             pass
 
     server = HTTPServer(("127.0.0.1", 0), Receiver)
-    server.calls, server.status = [], 200
+    server.calls, server.signed, server.status = [], [], 200
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}/callback"
@@ -126,6 +130,7 @@ def close_case(case_id):
 
 def test_closing_calls_the_hotline_back_once(hotline, receiver, as_role):
     from chalicelib import clock
+    from chalicelib.domain import callback_signatures as signatures
     from chalicelib.usecases import hotline as hotline_usecases
 
     body = ticket(callback_url=receiver.url)
@@ -137,6 +142,12 @@ def test_closing_calls_the_hotline_back_once(hotline, receiver, as_role):
     hotline_usecases.deliver_callbacks(clock.now() + timedelta(hours=1))
     assert [(payload["ticket_id"], payload["status"]) for _, payload in receiver.calls] == [
         (body["ticket_id"], "closed")]
+    # Signed with the secret shown beside the key that filed the ticket.
+    (timestamp, signature, raw), = receiver.signed
+    assert signatures.verify(hotline.callback_secret, timestamp, signature, raw,
+                             now=int(time.time()))
+    assert not signatures.verify("someone else's secret", timestamp, signature, raw,
+                                 now=int(time.time()))
     status = hotline.get(f"/api/v1/hotline/tickets/{body['ticket_id']}").json
     assert (status["status"], status["result"]) == ("closed", "已恢复供水")
     rated = hotline.post(f"/api/v1/hotline/tickets/{body['ticket_id']}/follow-up",

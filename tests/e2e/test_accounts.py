@@ -68,6 +68,7 @@ def test_an_api_key_is_shown_once_and_stops_working_when_revoked(page: Page, scr
     page.locator(".van-checkbox", has_text="记录回访").click()
     page.locator('[data-test="save"]').click()
     secret = page.locator('[data-test="api-key-secret"]').inner_text()
+    expect(page.locator('[data-test="callback-secret"]')).not_to_be_empty()
     screenshot(page, "api-key-created")
     machine = ApiClient()
     machine.headers["X-API-Key"] = secret

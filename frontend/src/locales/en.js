@@ -55,10 +55,11 @@ export default {
     auditBy: 'What this account did', auditOf: 'Changes to and reads of this account',
   },
   apiKeys: {
+    key: 'Key', callbackSecret: 'Callback signing secret', callbackSecretExplain: 'Signs the callbacks (case closed) this system sends them (X-Wangge-Signature), so they can check the callbacks are ours.',
     title: 'API keys', explain: 'Keys other systems (such as the 12345 hotline platform) call with: each limited to an area and a few operations, revocable at any time.',
     empty: 'No API keys', new: 'New API key', name: 'Name', operations: 'Allowed operations', create: 'Create key',
-    createdTitle: 'Key created for “{name}”', shownOnce: 'The key is shown only now; only its hash is kept. Copy it and hand it to the other system\'s administrator; a lost key can only be revoked and replaced.',
-    copy: 'Copy key', copied: 'Copied', done: 'Done', revoke: 'Revoke', revokedTag: 'Revoked', revoked: 'Key revoked',
+    createdTitle: 'Key created for “{name}”', shownOnce: 'These are shown only now. Copy them and hand them to the other system\'s administrator; a lost key can only be revoked and replaced.',
+    copy: 'Copy both', copied: 'Copied', done: 'Done', revoke: 'Revoke', revokedTag: 'Revoked', revoked: 'Key revoked',
     revokeConfirm: '“{name}” will be unable to call this system at once. Revoke?',
     ops: { grids_read: 'Read grids', cases_create: 'Report cases', cases_read: 'Read cases', cases_follow_up: 'Record follow-ups' },
   },

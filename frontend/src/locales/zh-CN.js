@@ -51,10 +51,11 @@ export default {
     auditBy: '此账号的操作记录', auditOf: '此账号被修改和查看的记录',
   },
   apiKeys: {
+    key: '密钥', callbackSecret: '回传签名密钥', callbackSecretExplain: '本系统发给对方的回传（结案通知）用它签名（X-Wangge-Signature），对方据此验证确实来自本系统。',
     title: '接口密钥', explain: '外部系统（如 12345 热线平台）调用本系统所用的密钥：各自限定辖区和可做的操作，可随时吊销。',
     empty: '暂无接口密钥', new: '新建接口密钥', name: '名称', operations: '可做的操作', create: '生成密钥',
-    createdTitle: '已为“{name}”生成密钥', shownOnce: '密钥只显示这一次，系统只保存它的摘要。请立即复制并交给对方系统的管理员；遗失后只能吊销重建。',
-    copy: '复制密钥', copied: '已复制', done: '完成', revoke: '吊销', revokedTag: '已吊销', revoked: '密钥已吊销',
+    createdTitle: '已为“{name}”生成密钥', shownOnce: '以下密钥只显示这一次。请立即复制并交给对方系统的管理员；遗失后只能吊销重建。',
+    copy: '复制两个密钥', copied: '已复制', done: '完成', revoke: '吊销', revokedTag: '已吊销', revoked: '密钥已吊销',
     revokeConfirm: '吊销后“{name}”立即无法调用本系统。确定吊销？',
     ops: { grids_read: '读取网格', cases_create: '上报事件', cases_read: '查询事件', cases_follow_up: '记录回访' },
   },

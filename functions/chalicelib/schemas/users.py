@@ -73,6 +73,8 @@ class ApiKeyOut(Schema):
 
 class ApiKeyCreated(ApiKeyOut):
     api_key: str = Field(description="Shown once; only its hash is stored")
+    callback_secret: str = Field(description="Shown once: verifies the signature "
+                                             "(X-Wangge-Signature) of callbacks to this client")
 
 
 class ApiKeyPage(Schema):

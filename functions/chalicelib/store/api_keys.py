@@ -34,6 +34,10 @@ class ApiKeyModel(Model):
 
     key_id = UnicodeAttribute(hash_key=True)
     secret_digest = UnicodeAttribute()
+    # Signs the callbacks sent to this client (domain/callback_signatures.py). Kept
+    # as it is, not hashed, since signing needs it; the table is encrypted at rest
+    # and only the API and the callback sweep may read it.
+    callback_secret = UnicodeAttribute(null=True)
     name = UnicodeAttribute()
     scope_code = UnicodeAttribute()
     county = UnicodeAttribute()
@@ -51,9 +55,10 @@ records.register_mover("api_keys", ApiKeyModel, "key_id", code="scope_code", key
                        index="by_scope")
 
 
-def build(*, key_id: str, secret_digest: str, name: str, scope_code: str,
+def build(*, key_id: str, secret_digest: str, callback_secret: str, name: str, scope_code: str,
           operations: set[str], created_by: str, created_at) -> ApiKeyModel:
-    return ApiKeyModel(key_id=key_id, secret_digest=secret_digest, name=name,
+    return ApiKeyModel(key_id=key_id, secret_digest=secret_digest,
+                       callback_secret=callback_secret, name=name,
                        scope_code=scope_code, county=grid_codes.county_of(scope_code),
                        scope_key=f"{scope_code}#{key_id}", operations=operations,
                        created_by=created_by, created_at=created_at)

@@ -47,6 +47,7 @@ class CallbackModel(Model):
     ticket_id = UnicodeAttribute()
     url = UnicodeAttribute()
     payload = UnicodeAttribute()  # the JSON body, fixed when the callback was owed
+    key_id = UnicodeAttribute(null=True)  # the API key whose callback secret signs it
     grid_code = UnicodeAttribute()
     status = UnicodeAttribute()
     attempts = NumberAttribute(default=0)
@@ -78,9 +79,10 @@ def _keys(item: CallbackModel) -> CallbackModel:
 
 
 def build(*, callback_id: str, case_id: str, ticket_id: str, url: str, payload: str,
-          grid_code: str, now: datetime) -> CallbackModel:
+          key_id: str | None, grid_code: str, now: datetime) -> CallbackModel:
     return _keys(CallbackModel(callback_id=callback_id, case_id=case_id, ticket_id=ticket_id,
-                               url=url, payload=payload, grid_code=grid_code, status=PENDING,
+                               url=url, payload=payload, key_id=key_id, grid_code=grid_code,
+                               status=PENDING,
                                attempts=0, next_attempt_at=now, created_at=now))
 
 

@@ -167,6 +167,7 @@ class CaseKeyModel(Model):
     fingerprint = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     callback_url = UnicodeAttribute(null=True)  # hotline: notified when the case closes
+    filed_by_key = UnicodeAttribute(null=True)  # hotline: the API key whose secret signs it
 
 
 CASE_FIELDS = tuple(f.name for f in dataclasses.fields(Case))

@@ -1,5 +1,6 @@
 """API keys for machine clients: created by an admin, shown once, stored
-hashed, scoped to a subtree and a few operations, revocable."""
+hashed, scoped to a subtree and a few operations, revocable. Each comes with
+a callback secret, shown once too, that signs what Wangge sends the client."""
 
 import secrets
 
@@ -14,6 +15,7 @@ from chalicelib.usecases import audit
 from chalicelib.web.access import Caller
 
 PREFIX = "wgk"
+API_KEY_CALLER = "api_key#"  # a machine caller's user_id: this and the key id
 # Operations a machine client may be granted (routes name theirs in their Access).
 MACHINE_OPERATIONS = frozenset({"grids.read", "cases.create", "cases.read"})
 # The 12345 platform records its follow-up calls (回访) on the cases it filed.
@@ -35,14 +37,16 @@ def create_key(caller: Caller, request: ApiKeyCreate) -> ApiKeyCreated:
     if grid_store.find(request.scope_code) is None:
         raise InvalidInput("scope_code", f"Grid {request.scope_code} does not exist")
     key_id = tokens.new_id()[:16]
-    secret = secrets.token_urlsafe(32)
+    secret, callback_secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     key = key_store.create(key_store.build(
-        key_id=key_id, secret_digest=tokens.digest(secret), name=request.name,
+        key_id=key_id, secret_digest=tokens.digest(secret), callback_secret=callback_secret,
+        name=request.name,
         scope_code=request.scope_code, operations=set(request.operations),
         created_by=caller.user_id, created_at=clock.now()))
     audit.record(caller, action="create", record=f"api_key#{key_id}",
                  scope_code=request.scope_code, changes={"operations": sorted(key.operations)})
-    return ApiKeyCreated(**view(key).model_dump(), api_key=f"{PREFIX}_{key_id}_{secret}")
+    return ApiKeyCreated(**view(key).model_dump(), api_key=f"{PREFIX}_{key_id}_{secret}",
+                         callback_secret=callback_secret)
 
 
 def list_keys(caller: Caller, *, limit: int, cursor: str | None) -> ApiKeyPage:
@@ -56,6 +60,11 @@ def revoke_key(caller: Caller, key_id: str) -> None:
     audit.record(caller, action="revoke", record=f"api_key#{key_id}", scope_code=key.scope_code)
 
 
+def key_id_of(caller: Caller) -> str | None:
+    """The API key a machine caller came with; None for people."""
+    return caller.user_id.removeprefix(API_KEY_CALLER) if caller.is_machine else None
+
+
 def scope_of_key(key_id: str) -> str:
     return key_store.get(key_id).scope_code
 
@@ -67,5 +76,5 @@ def authenticate(api_key: str) -> Caller:
     if key is None or key.revoked or not tokens.same_digest(tokens.digest(secret),
                                                              key.secret_digest):
         raise Unauthorized("Invalid API key", code="invalid_api_key")
-    return Caller(user_id=f"api_key#{key.key_id}", role="machine", scope_code=key.scope_code,
+    return Caller(user_id=f"{API_KEY_CALLER}{key.key_id}", role="machine", scope_code=key.scope_code,
                   name=key.name, machine_operations=frozenset(key.operations))

@@ -8,6 +8,8 @@ send the same attempt), retried with growing back-off, and after the last one
 the callback is `failed` and listed for admins, who can queue it again.
 Delivery is at least once (a sweep that dies after sending and before
 recording sends again): receivers tell repeats by the X-Wangge-Callback-Id header.
+Each callback is signed with the callback secret of the API key that filed the
+ticket (domain/callback_signatures.py), so the platform can refuse forgeries.
 """
 
 import hashlib
@@ -18,17 +20,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain import case_flow, grid_codes
+from chalicelib.domain import callback_signatures, case_flow, grid_codes
 from chalicelib.domain.case_categories import HOTLINE_DISPATCH_LIMITS
 from chalicelib.domain.case_flow import Outcome
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.observability import logger
 from chalicelib.schemas.hotline import CallbackOut, CallbackPage, HotlineStatus, HotlineTicket
 from chalicelib.settings import settings
+from chalicelib.store import api_keys as key_store
 from chalicelib.store import case_callbacks as callback_store
 from chalicelib.store import cases as case_store
 from chalicelib.store.cases import CaseKeyModel
-from chalicelib.usecases import audit, cases
+from chalicelib.usecases import api_keys, audit, cases
 from chalicelib.web.access import Caller
 
 # Waits after each failed attempt; after the last, the callback has failed.
@@ -97,7 +100,8 @@ def receive(caller: Caller, ticket: HotlineTicket) -> tuple[HotlineStatus, bool]
                           ticket_id=ticket.ticket_id, close_due_at=ticket.due_at,
                           state=case_flow.REGISTERED)
     claim = CaseKeyModel(key=key, case_id=case.case_id, fingerprint=fingerprint,
-                         created_at=now, callback_url=ticket.callback_url)
+                         created_at=now, callback_url=ticket.callback_url,
+                         filed_by_key=api_keys.key_id_of(caller))
     try:
         case = cases.report(caller, case, key=claim, at=received)
     except Conflict as exc:
@@ -141,16 +145,23 @@ def callbacks_owed(outcome: Outcome) -> list[Any]:
     return [callback_store.build(
         callback_id=f"{case.case_id}-close-{case.reopen_count}", case_id=case.case_id,
         ticket_id=case.ticket_id, url=claim.callback_url,
-        payload=json.dumps(payload, ensure_ascii=False), grid_code=case.location_grid,
+        payload=json.dumps(payload, ensure_ascii=False), key_id=claim.filed_by_key,
+        grid_code=case.location_grid,
         now=closing.at)]
 
 
 def _send(item: callback_store.CallbackModel) -> str | None:
-    """POST the callback; None when the receiver took it, else what went wrong."""
-    request = urllib.request.Request(
-        item.url, data=item.payload.encode(), method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8",
-                 "X-Wangge-Callback-Id": item.callback_id})
+    """POST the callback, signed with the secret of the key that filed the ticket;
+    None when the receiver took it, else what went wrong."""
+    body = item.payload.encode()
+    headers = {"Content-Type": "application/json; charset=utf-8",
+               "X-Wangge-Callback-Id": item.callback_id}
+    key = key_store.find(item.key_id) if item.key_id else None
+    if key is not None and key.callback_secret:
+        # The time of sending, not of the sweep: the receiver checks it against its clock.
+        sent_at = int(clock.now().timestamp())
+        headers.update(callback_signatures.headers(key.callback_secret, sent_at, body))
+    request = urllib.request.Request(item.url, data=body, method="POST", headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=CALL_TIMEOUT_SECONDS) as response:
             return None if 200 <= response.status < 300 else f"HTTP {response.status}"
