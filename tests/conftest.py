@@ -181,3 +181,41 @@ def county_admin(database, county_code) -> ApiClient:
     client = ApiClient().login(phone, "Admin#2026")
     client.county = county_code
     return client
+
+
+# Sweeps' DynamoDB calls, checked against what their functions may do on AWS.
+DYNAMODB_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+
+
+@pytest.fixture
+def dynamodb_calls(monkeypatch):
+    """{aggregate: {operation, …}} of every DynamoDB call made while the test runs."""
+    from chalicelib.settings import settings
+    from pynamodb.connection.base import Connection
+
+    seen: dict[str, set[str]] = {}
+    dispatch = Connection.dispatch
+
+    def recorded(self, operation, kwargs):
+        tables = [kwargs["TableName"]] if "TableName" in kwargs else []
+        tables += [part["TableName"] for item in kwargs.get("TransactItems", ())
+                   for part in item.values()]
+        tables += list(kwargs.get("RequestItems", ()))
+        for table in tables:
+            seen.setdefault(table.removeprefix(settings.table_prefix), set()).add(operation)
+        return dispatch(self, operation, kwargs)
+
+    monkeypatch.setattr(Connection, "dispatch", recorded)
+    return seen
+
+
+def assert_declared(function: str, calls: dict[str, set[str]]) -> None:
+    from chalicelib.function_needs import EVERY_TABLE, FUNCTION_NEEDS
+
+    declared = FUNCTION_NEEDS[function]["tables"]
+    assert calls, "the run touched no table: the test exercised nothing"
+    for aggregate, operations in calls.items():
+        level = declared.get(aggregate, declared.get(EVERY_TABLE))
+        assert level is not None, f"{function} uses {aggregate} ({operations}) undeclared"
+        if operations & DYNAMODB_WRITES:
+            assert level == "read_write", f"{function} writes {aggregate} but may only read it"

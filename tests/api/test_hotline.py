@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, assert_declared
 
 MICRO, VILLAGE, TOWN = "1408251022010101", "140825102201", "140825102"
 
@@ -128,7 +128,7 @@ def close_case(case_id):
             action=action, version=version, worker_id="w000002", note="已恢复供水")).version
 
 
-def test_closing_calls_the_hotline_back_once(hotline, receiver, as_role):
+def test_closing_calls_the_hotline_back_once(hotline, receiver, as_role, dynamodb_calls):
     from chalicelib import clock
     from chalicelib.domain import callback_signatures as signatures
     from chalicelib.usecases import hotline as hotline_usecases
@@ -138,7 +138,9 @@ def test_closing_calls_the_hotline_back_once(hotline, receiver, as_role):
     assert hotline.post(f"/api/v1/cases/{case_id}/first-contact").status == 403  # people do
     close_case(case_id)
     assert receiver.calls == []  # owed with the close, sent by the sweep
+    dynamodb_calls.clear()
     hotline_usecases.deliver_callbacks(clock.now())
+    assert_declared("hotline-callbacks", dynamodb_calls)
     hotline_usecases.deliver_callbacks(clock.now() + timedelta(hours=1))
     assert [(payload["ticket_id"], payload["status"]) for _, payload in receiver.calls] == [
         (body["ticket_id"], "closed")]

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from tests.api.ledger_fixtures import new_id_number
 from tests.api.ledger_tree import build, counts
 from tests.api.s3_forms import fetch, post_form
+from tests.conftest import assert_declared
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HOUSEHOLD_HEADERS = ["户编号", "网格编码", "地址", "户主姓名", "备注"]
@@ -134,7 +135,7 @@ def test_the_same_file_imported_twice_changes_nothing(county_admin, tree):
         ("import", county_admin.session["user"]["name"])}
 
 
-def test_an_import_cut_short_is_finished_by_the_sweep(county_admin, tree):
+def test_an_import_cut_short_is_finished_by_the_sweep(county_admin, tree, dynamodb_calls):
     from chalicelib.usecases import ledger_files
 
     content = households_file(tree, [new_id_number() for _ in range(4)])
@@ -147,7 +148,9 @@ def test_an_import_cut_short_is_finished_by_the_sweep(county_admin, tree):
     finally:
         ledger_files.REQUEST_BUDGET_SECONDS = budget
     assert started["status"] == "running"
+    dynamodb_calls.clear()
     assert started["import_id"] in ledger_files.resume_jobs()
+    assert_declared("ledger-jobs", dynamodb_calls)
     job = county_admin.get(f"/api/v1/ledger-imports/{started['import_id']}").json
     assert (job["status"], job["created"]) == ("done", 7)
     assert counts(county_admin, tree.town)["residents"] == 4
