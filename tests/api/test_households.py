@@ -202,6 +202,25 @@ def test_search_by_id_number_phone_name_and_address(county_admin, tree):
     assert [r["name"] for r in residents["items"]] == ["欧阳修远"]
 
 
+def test_a_broad_search_says_which_kinds_have_more_and_their_lists_page_on(county_admin, tree):
+    for number in range(1, 22):
+        register(county_admin, tree.micro_b, members=0, address=f"西关村3组{number}号")
+    found = county_admin.get(f"/api/v1/ledger-search?q=西关村3组&grid={tree.town}").json
+    assert (len(found["households"]), found["more"]) == (20, ["households"])
+    narrower = county_admin.get(f"/api/v1/ledger-search?q=西关村3组1&grid={tree.town}").json
+    assert (len(narrower["households"]), narrower["more"]) == (11, [])  # 1, 10–19
+    seen, cursor = [], None
+    while True:
+        after = f"&cursor={cursor}" if cursor else ""
+        page = county_admin.get(f"/api/v1/households?grid={tree.town}&address=西关村3组"
+                                f"&limit=8{after}").json
+        seen += [h["address"] for h in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(f"西关村3组{n}号" for n in range(1, 22))
+
+
 def test_lists_are_paged_with_cursors_and_filtered(county_admin, tree):
     for _ in range(3):
         register(county_admin, tree.micro_a1, members=2)

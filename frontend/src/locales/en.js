@@ -95,6 +95,8 @@ export default {
     },
     tabs: { all: 'Search all', households: 'Households', residents: 'Residents', rentals: 'Rentals' },
     found: { residents: 'Residents ({n})', households: 'Households ({n})', rentals: 'Rentals ({n})', tenants: 'Tenants ({n})' },
+    foundMore: { residents: 'Residents (first {n})', households: 'Households (first {n})', rentals: 'Rentals (first {n})' },
+    seeAll: 'See all matches',
     empty: { households: 'No households', residents: 'No residents', rentals: 'No rentals' },
   },
   household: {

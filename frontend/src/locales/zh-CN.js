@@ -90,6 +90,8 @@ export default {
     },
     tabs: { all: '综合搜索', households: '住户', residents: '居民', rentals: '出租房' },
     found: { residents: '居民（{n}）', households: '住户（{n}）', rentals: '出租房（{n}）', tenants: '租户（{n}）' },
+    foundMore: { residents: '居民（前 {n} 个）', households: '住户（前 {n} 户）', rentals: '出租房（前 {n} 处）' },
+    seeAll: '查看全部结果',
     empty: { households: '暂无住户', residents: '暂无居民', rentals: '暂无出租房' },
   },
   household: {

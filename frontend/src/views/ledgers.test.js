@@ -58,6 +58,27 @@ describe('ledger search and records', () => {
     expect(wrapper.text()).toContain('已显示完整信息')
   })
 
+  it('says when a broad search shows only the first matches, and opens the list that pages on', async () => {
+    signIn(PROFILES.grid_worker)
+    const listed = []
+    stubApi({ ...common,
+      'GET /api/v1/ledger-search': () => json(200, { matched_by: 'name_or_address', residents: [],
+        households: [household()], rentals: [], tenants: [], more: ['households'] }),
+      'GET /api/v1/households': (_init, url) => {
+        listed.push(Object.fromEntries(url.searchParams))
+        return json(200, { items: [household()], next_cursor: 'c2' })
+      },
+    })
+    const { wrapper, router } = await mountApp('/ledgers?q=三泉村')
+    const section = await shown(wrapper, '[data-test="found-households"]')
+    expect(section.text()).toContain('住户（前 1 户）')
+    await wrapper.find('[data-test="see-all-households"]').trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.query.list).toBe('households'))
+    await vi.waitFor(() => expect(listed).toHaveLength(1))
+    expect(listed[0]).toMatchObject({ address: '三泉村', grid: SCOPE })
+    expect((await shown(wrapper, '[data-test="load-more"]')).exists()).toBe(true)
+  })
+
   it('tells a role that may not see personal data so, and offers it no edits', async () => {
     signIn(VIEWER)
     stubApi({ ...common,

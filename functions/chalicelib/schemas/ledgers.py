@@ -230,6 +230,10 @@ class SearchResults(Schema):
     households: list[HouseholdOut]
     rentals: list[RentalOut]
     tenants: list[TenantOut]
+    more: list[Literal["residents", "households", "rentals"]] = Field(
+        default_factory=list,
+        description="Kinds with more matches than shown: their lists (GET /residents?name=, "
+                    "/households?address=, /rentals?address=) page on through them")
 
 
 class LedgerSettings(Schema):

@@ -1,6 +1,7 @@
 """One search box for the ledgers: an ID number, a phone, or the beginning of a
 name or address, within the caller's subtree. Each kind of query is an index
-lookup; nothing is scanned."""
+lookup; nothing is scanned. A name or address shows the first PER_KIND of each
+kind and says which kinds have more: their own lists page on through them."""
 
 import re
 
@@ -33,12 +34,19 @@ def search(scope: str, q: str) -> SearchResults:
             tenants=[tenant_view(t) for t in rental_store.tenants_with("phone", q, scope)],
             households=[], rentals=[])
     county = grid_codes.county_of(scope)
-    residents, _ = household_store.residents_named(county, q, scope, limit=PER_KIND, cursor=None)
     address = ledger.normalize_address(q)
-    households, _ = household_store.households_at(county, address, scope, limit=PER_KIND,
-                                                  cursor=None)
-    rentals, _ = rental_store.rentals_at(county, address, scope, limit=PER_KIND, cursor=None)
+    # One more than is shown: whether there are more, without a page that is only a cursor.
+    found = {
+        "residents": household_store.residents_named(county, q, scope, limit=PER_KIND + 1,
+                                                     cursor=None)[0],
+        "households": household_store.households_at(county, address, scope,
+                                                    limit=PER_KIND + 1, cursor=None)[0],
+        "rentals": rental_store.rentals_at(county, address, scope, limit=PER_KIND + 1,
+                                           cursor=None)[0],
+    }
     return SearchResults(matched_by="name_or_address",
-                         residents=[resident_view(r) for r in residents],
-                         households=[household_view(h) for h in households],
-                         rentals=[rental_view(r) for r in rentals], tenants=[])
+                         residents=[resident_view(r) for r in found["residents"][:PER_KIND]],
+                         households=[household_view(h) for h in found["households"][:PER_KIND]],
+                         rentals=[rental_view(r) for r in found["rentals"][:PER_KIND]],
+                         tenants=[],
+                         more=[kind for kind, items in found.items() if len(items) > PER_KIND])
