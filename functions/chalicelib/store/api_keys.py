@@ -55,8 +55,9 @@ records.register_mover("api_keys", ApiKeyModel, "key_id", code="scope_code", key
                        index="by_scope")
 
 
-def build(*, key_id: str, secret_digest: str, callback_secret: str, name: str, scope_code: str,
-          operations: set[str], created_by: str, created_at) -> ApiKeyModel:
+def build(*, key_id: str, secret_digest: str, name: str, scope_code: str,
+          operations: set[str], created_by: str, created_at,
+          callback_secret: str | None = None) -> ApiKeyModel:
     return ApiKeyModel(key_id=key_id, secret_digest=secret_digest,
                        callback_secret=callback_secret, name=name,
                        scope_code=scope_code, county=grid_codes.county_of(scope_code),

@@ -79,7 +79,7 @@ def _keys(item: CallbackModel) -> CallbackModel:
 
 
 def build(*, callback_id: str, case_id: str, ticket_id: str, url: str, payload: str,
-          key_id: str | None, grid_code: str, now: datetime) -> CallbackModel:
+          grid_code: str, now: datetime, key_id: str | None = None) -> CallbackModel:
     return _keys(CallbackModel(callback_id=callback_id, case_id=case_id, ticket_id=ticket_id,
                                url=url, payload=payload, key_id=key_id, grid_code=grid_code,
                                status=PENDING,
