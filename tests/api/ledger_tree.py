@@ -47,3 +47,20 @@ def counts(client: ApiClient, code: str) -> dict:
     response = client.get(f"/api/v1/grids/{code}/counts")
     assert response.status == 200, response.body
     return response.json["grid"]["counts"]
+
+
+def rental_with_tenant(admin: ApiClient, grid: str) -> dict:
+    from tests.api.ledger_fixtures import new_address, new_id_number
+
+    rental = admin.post("/api/v1/rentals", {"grid_code": grid, "address": new_address(),
+                                            "owner_name": "房东"}).json
+    admin.post(f"/api/v1/rentals/{rental['rental_id']}/tenants", {
+        "name": "租户", "id_number": new_id_number(), "move_in": "2026-02-01"})
+    return rental
+
+
+def assigned_worker(admin: ApiClient, grid: str) -> dict:
+    worker = admin.post("/api/v1/workers", {"name": "随迁网格员", "phone": new_phone(),
+                                            "kind": "full_time", "grid_code": grid}).json
+    admin.post(f"/api/v1/workers/{worker['worker_id']}/assignments", {"grid_code": grid})
+    return worker

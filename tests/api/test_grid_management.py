@@ -4,8 +4,7 @@ recomputed and every record carried along."""
 import pytest
 
 from tests.api.ledger_fixtures import new_address, resident_body
-from tests.api.ledger_tree import build, counts, user_in
-from tests.conftest import new_phone
+from tests.api.ledger_tree import assigned_worker, build, counts, rental_with_tenant, user_in
 
 RING = [[111.20, 35.60], [111.30, 35.60], [111.30, 35.70], [111.20, 35.60]]
 
@@ -65,13 +64,8 @@ def test_a_subtree_moves_with_its_records_and_counts(county_admin, tree):
     household = api.post("/api/v1/households", {
         "grid_code": tree.micro_a2, "address": new_address(),
         "members": [resident_body(), resident_body(resident_type="floating")]}).json
-    rental = api.post("/api/v1/rentals", {"grid_code": tree.micro_a1, "address": new_address(),
-                                          "owner_name": "房东"}).json
-    api.post(f"/api/v1/rentals/{rental['rental_id']}/tenants", {
-        "name": "租户", "id_number": resident_body()["id_number"], "move_in": "2026-02-01"})
-    worker = api.post("/api/v1/workers", {"name": "随迁网格员", "phone": new_phone(),
-                                          "kind": "full_time", "grid_code": tree.micro_a1}).json
-    api.post(f"/api/v1/workers/{worker['worker_id']}/assignments", {"grid_code": tree.micro_a1})
+    rental = rental_with_tenant(api, tree.micro_a1)
+    worker = assigned_worker(api, tree.micro_a1)
     scoped = user_in(tree.micro_a2, "grid_worker")
     before_town = counts(api, tree.town)
 

@@ -7,9 +7,9 @@ checked the same way in their own tests.)"""
 from datetime import timedelta
 
 from tests.api.ledger_fixtures import new_address, resident_body
-from tests.api.ledger_tree import build, user_in
+from tests.api.ledger_tree import assigned_worker, build, rental_with_tenant, user_in
 from tests.api.test_cases_sweeps import MONDAY, at, new_case, sweep  # noqa: F401 - `at` is a fixture
-from tests.conftest import assert_declared, new_phone
+from tests.conftest import assert_declared
 
 
 def test_a_moves_sweep_touches_only_what_resume_grid_moves_may(county_admin, dynamodb_calls):
@@ -24,13 +24,8 @@ def test_a_moves_sweep_touches_only_what_resume_grid_moves_may(county_admin, dyn
     api = county_admin
     api.post("/api/v1/households", {"grid_code": tree.micro_a1, "address": new_address(),
                                     "members": [resident_body()]})
-    rental = api.post("/api/v1/rentals", {"grid_code": tree.micro_a1, "address": new_address(),
-                                          "owner_name": "房东"}).json
-    api.post(f"/api/v1/rentals/{rental['rental_id']}/tenants", {
-        "name": "租户", "id_number": resident_body()["id_number"], "move_in": "2026-02-01"})
-    worker = api.post("/api/v1/workers", {"name": "随迁网格员", "phone": new_phone(),
-                                          "kind": "full_time", "grid_code": tree.micro_a1}).json
-    api.post(f"/api/v1/workers/{worker['worker_id']}/assignments", {"grid_code": tree.micro_a1})
+    rental_with_tenant(api, tree.micro_a1)
+    assigned_worker(api, tree.micro_a1)
     user_in(tree.micro_a1, "grid_worker")
     admin = Caller(user_id="t", role="county_admin", scope_code=tree.county, name="管理员")
     api_keys.create_key(admin, ApiKeyCreate(name="片区系统", scope_code=tree.grid_a,
