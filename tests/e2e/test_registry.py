@@ -3,6 +3,8 @@ worker use them, with a screenshot of each screen at phone size: a grid made,
 edited, moved with its subtree and retired; a worker added, assigned, handed a
 micro-grid over and leaving; a rental with a tenant moving in and out."""
 
+import json
+
 from playwright.sync_api import Page, expect
 
 from tests.conftest import DEMO_ACCOUNTS, ApiClient, new_phone
@@ -50,11 +52,17 @@ def test_an_admin_makes_edits_moves_and_retires_a_grid(page: Page, screenshot):
 
     page.locator('[data-test="edit-grid"]').click()
     page.locator('textarea[name="notes"]').fill("新划入的片区")
+    page.locator('textarea[name="boundary"]').fill(json.dumps({"type": "Feature", "geometry": {
+        "type": "Polygon", "coordinates": [[[111.21, 35.61], [111.23, 35.61], [111.23, 35.63],
+                                            [111.21, 35.61]]]}}))
+    expect(page.locator('[data-test="boundary-field"] [data-test="boundary-shape"]')).to_be_visible()
     page.locator('[data-test="party-members"] button').click()
     page.locator('input[name="party_members.0.name"]').fill("王党员")
     screenshot(page, "grid-edit")
     page.locator('[data-test="save"]').click()
     expect(page.locator('[data-test="party-group"]')).to_contain_text("王党员")
+    expect(page.locator('[data-test="boundary"]')).to_contain_text("4 个坐标点")
+    expect(page.locator('[data-test="boundary-shape"]')).to_be_visible()
 
     page.locator('[data-test="manage-grid"]').click()
     pick(page, "parent_code", "西庄村")

@@ -34,6 +34,10 @@ export default {
   grid: {
     code: 'Unified code', children: 'Sub-grids', noChildren: 'No sub-grids', up: 'Up', name: 'Name',
     newCode: 'Unified code', leader: 'Grid leader', partyGroup: 'Party group', boundary: 'Boundary',
+    boundaryPaste: 'Paste the boundary as GeoJSON (a polygon, as map tools export it)',
+    boundaryRemove: 'Remove the boundary',
+    boundaryProblems: { notJson: 'This is not GeoJSON text', notPolygon: 'A Polygon or MultiPolygon is needed',
+      manyFeatures: 'The file holds several polygons: keep only this grid\'s' },
     boundaryPoints: 'Set, {n} points', noBoundary: 'Not set', retired: 'Retired', moving: 'Moving',
     ledgers: 'Its ledgers', edit: 'Edit grid', newChild: 'New sub-grid', manage: 'Move / retire',
     childTotals: '{households} hh · {residents} people', covering: 'Workers covering it', nobodyCovers: 'No worker covers it',

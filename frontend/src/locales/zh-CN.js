@@ -33,6 +33,10 @@ export default {
   grid: {
     code: '统一编码', children: '下级网格', noChildren: '暂无下级网格', up: '上级', name: '名称',
     newCode: '统一编码', leader: '网格长', partyGroup: '网格党小组', boundary: '边界',
+    boundaryPaste: '粘贴边界的 GeoJSON（多边形，可从地图标绘工具导出）',
+    boundaryRemove: '清除边界',
+    boundaryProblems: { notJson: '不是有效的 GeoJSON 文本', notPolygon: '需要多边形（Polygon 或 MultiPolygon）',
+      manyFeatures: '文件里有多个多边形，请只保留本网格的一个' },
     boundaryPoints: '已设置，{n} 个坐标点', noBoundary: '未设置', retired: '已撤销', moving: '迁移中',
     ledgers: '本网格台账', edit: '修改网格', newChild: '新建下级网格', manage: '迁移 / 撤销',
     childTotals: '{households} 户 · {residents} 人', covering: '负责的网格员', nobodyCovers: '暂无网格员负责',

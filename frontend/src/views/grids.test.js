@@ -45,6 +45,7 @@ describe('grid registry', () => {
     await vi.waitFor(() => expect(detail.text()).toContain('唐兰'))
     expect(wrapper.find('[data-test="party-group"]').text()).toContain('王党（组长）')
     expect(wrapper.find('[data-test="boundary"]').text()).toContain('4 个坐标点')
+    expect(wrapper.find('[data-test="boundary-shape"] path').attributes('d')).toMatch(/^M[\d.,L]+Z$/)
     expect(wrapper.find('[data-test="key-groups"]').text()).toContain('低保 3')
     expect(wrapper.find('[data-test="children"]').text()).toContain('30 户 · 89 人')
     expect(wrapper.find('[data-test="uncovered"]').text()).toContain('1408251022010199')
@@ -54,6 +55,38 @@ describe('grid registry', () => {
       expect(wrapper.find(`[data-test="${action}"]`).exists()).toBe(true)
     }
     expect(wrapper.find('[data-test="handover"]').exists()).toBe(false) // micro-grids only
+  })
+
+  it('takes a boundary pasted as GeoJSON, draws it, and sends it; removing sends {}', async () => {
+    signIn(TOWN_ADMIN)
+    const sent = []
+    let current = grid('140825102201', '三泉村', 'village')
+    stubApi({
+      'GET /api/v1/grids/140825102201': () => json(200, current),
+      'GET /api/v1/workers': () => json(200, page([])),
+      'PATCH /api/v1/grids/140825102201': (init) => {
+        sent.push(JSON.parse(init.body))
+        current = { ...current, ...sent.at(-1), version: current.version + 1 }
+        return json(200, current)
+      },
+    })
+    const { wrapper, router } = await mountApp('/grids/140825102201/edit')
+    const box = await shown(wrapper, 'textarea[name="boundary"]')
+    await box.setValue('{"type": "Point"')
+    expect(wrapper.find('[data-test="boundary-field"]').text()).toContain('不是有效的 GeoJSON')
+    const square = [[[111.1, 35.6], [111.2, 35.6], [111.2, 35.7], [111.1, 35.7], [111.1, 35.6]]]
+    await box.setValue(JSON.stringify({ type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { name: '三泉村' }, geometry: { type: 'Polygon', coordinates: square } }] }))
+    expect(wrapper.find('[data-test="boundary-field"] [data-test="boundary-shape"]').exists()).toBe(true)
+    await wrapper.find('[data-test="record-form"]').trigger('submit')
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/grids/140825102201'))
+    expect(sent).toEqual([{ boundary: { type: 'Polygon', coordinates: square }, version: 4 }])
+
+    await router.push('/grids/140825102201/edit')
+    await (await shown(wrapper, '[data-test="remove-boundary"]')).trigger('click')
+    await wrapper.find('[data-test="record-form"]').trigger('submit')
+    await vi.waitFor(() => expect(sent).toHaveLength(2))
+    expect(sent[1]).toEqual({ boundary: {}, version: 5 })
   })
 
   it('moves a grid under another parent, picked in the tree, and follows the move until done', async () => {
