@@ -7,6 +7,7 @@ import { reactive } from 'vue'
 export const network = reactive({
   online: typeof navigator === 'undefined' || navigator.onLine !== false,
   answering: true,
+  keptFrom: null, // when the data on screen was read, if it is a kept copy (api/kept.js)
 })
 
 export const offline = () => !network.online || !network.answering

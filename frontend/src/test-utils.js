@@ -80,7 +80,7 @@ export async function reset() {
   mounted?.unmount()
   mounted = null
   for (const entry of await outbox.reload()) await outbox.discard(entry.seq)
-  Object.assign(network, { online: true, answering: true })
+  Object.assign(network, { online: true, answering: true, keptFrom: null })
   clear()
   vi.unstubAllGlobals()
   // A retry a screen scheduled before the test ended must not reach the network.

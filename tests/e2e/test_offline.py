@@ -3,7 +3,7 @@ made offline that reaches the server exactly once when the network returns."""
 
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
-from tests.e2e.conftest import log_in, lose_signal, profile_of
+from tests.e2e.conftest import WORKER_SCOPE, log_in, lose_signal, profile_of
 
 NOTE = "周三全天在村委会值班"
 
@@ -48,14 +48,45 @@ def test_the_app_opens_without_signal(context: BrowserContext, page: Page, scree
     page.evaluate("navigator.serviceWorker.ready")
     page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
 
+    expect(page.locator('[data-test="my-grid"]')).to_contain_text(WORKER_SCOPE)
+
     context.set_offline(True)
     page.reload()  # the service worker answers with the shell it keeps
     expect(page.locator('[data-test="role"]')).to_have_text("网格员")
-    expect(page.locator('[data-test="error-state"]')).to_contain_text("网络不可用")
-    expect(page.locator('[data-test="offline-banner"]')).to_be_visible()
+    # The home screen's grid was read before: shown as kept, and said to be.
+    expect(page.locator('[data-test="my-grid"]')).to_contain_text(WORKER_SCOPE)
+    expect(page.locator('[data-test="kept-note"]')).to_contain_text("读取的数据")
     screenshot(page, "home-offline")
     page.goto("/me")  # a screen loaded lazily comes from the cache too
     expect(page.locator('[data-test="profile-form"]')).to_be_visible()
+    page.goto("/workers")  # never read: nothing kept to show
+    expect(page.locator('[data-test="error-state"]')).to_contain_text("网络不可用")
+
+
+def test_a_record_read_before_opens_without_signal_and_the_session_end_forgets_it(
+        context: BrowserContext, page: Page, screenshot, new_account):
+    phone, password = new_account()
+    log_in(page, phone, password)
+    expect(page.locator('[data-test="role"]')).to_have_text("网格员")
+    page.goto("/ledgers?list=households")
+    first = page.locator('[data-test="ledger-list"] .van-cell').first
+    address = first.locator(".van-cell__title").inner_text().splitlines()[0]
+    first.click()
+    expect(page.locator('[data-test="household"]')).to_contain_text(address)
+    record = page.url
+
+    lose_signal(context, page)
+    page.goto("/")
+    page.goto(record)
+    expect(page.locator('[data-test="household"]')).to_contain_text(address)
+    expect(page.locator('[data-test="kept-note"]')).to_be_visible()
+    screenshot(page, "household-kept")
+
+    context.set_offline(False)
+    page.goto("/me")
+    page.locator('[data-test="logout"]').click()
+    expect(page).to_have_url("/login")
+    assert page.evaluate("caches.has('wangge-reads')") is False
 
 
 def test_a_write_whose_answer_was_lost_is_resent_with_its_key_and_applied_once(

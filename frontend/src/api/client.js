@@ -13,8 +13,11 @@
 //   answer, 408, 429, 5xx); other writes never are. Screens send writes through
 //   the offline outbox (offline/outbox.js), which keeps them and resends them
 //   with the same key across reloads and outages.
+// - GETs keep their answers for the user (api/kept.js): without signal a
+//   screen shows what was last read, and says from when.
 
 import { network } from '../network.js'
+import { keep, keepable, kept, showingKept } from './kept.js'
 
 const BASE = '/api/v1'
 const DEFAULT_TIMEOUT_MS = 15000
@@ -22,6 +25,7 @@ const DEFAULT_TIMEOUT_MS = 15000
 let authProvider = null
 
 /** provider: { accessToken(): Promise<string|null>, refresh(): Promise<boolean>,
+ *             userId(): string|null (whose reads are kept),
  *             lost(error), passwordChangeRequired(error) } */
 export function setAuthProvider(provider) {
   authProvider = provider
@@ -143,4 +147,21 @@ export async function request(method, path, options = {}) {
   }
 }
 
-export const get = (path, options) => request('GET', path, options)
+/** A GET. Its answer is kept for the user (api/kept.js); when no answer comes,
+ *  the kept one is returned, and the app says from when it is. */
+export async function get(path, options = {}) {
+  const userId = authProvider?.userId?.()
+  try {
+    const body = await request('GET', path, options)
+    if (userId) {
+      keep(userId, path, body)
+      showingKept(null)
+    }
+    return body
+  } catch (error) {
+    const found = userId && error.status === 0 && keepable(path) ? await kept(userId, path) : null
+    if (!found) throw error
+    showingKept(found.savedAt)
+    return found.body
+  }
+}

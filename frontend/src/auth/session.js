@@ -8,6 +8,7 @@
 // tokens instead of spending a stale one.
 import { computed, reactive } from 'vue'
 import { request, setAuthProvider } from '../api/client.js'
+import { forgetKept } from '../api/kept.js'
 
 const KEY = 'wangge.session'
 const REFRESH_EARLY_MS = 60 * 1000
@@ -64,6 +65,7 @@ export function setUser(profile) {
 export function clear() {
   session.data = null
   write(null)
+  forgetKept()
 }
 
 export async function login(phone, password) {
@@ -144,6 +146,7 @@ async function accessToken() {
 setAuthProvider({
   accessToken,
   refresh,
+  userId: () => session.data?.user?.user_id || null,
   lost(error) {
     clear()
     lostListeners.forEach((fn) => fn(error))

@@ -217,7 +217,7 @@ export default {
       },
     },
   },
-  offline: { banner: 'Offline: keep working, changes sync when you are back online' },
+  offline: { banner: 'Offline: keep working, changes sync when you are back online', kept: 'Showing what was read at {time}' },
   update: { ready: 'A new version is ready', reload: 'Reload' },
   errors: {
     network_error: 'No network. Check your signal and try again',

@@ -210,7 +210,7 @@ export default {
       },
     },
   },
-  offline: { banner: '当前离线：可以继续填写，修改将在联网后自动同步' },
+  offline: { banner: '当前离线：可以继续填写，修改将在联网后自动同步', kept: '页面显示的是 {time} 读取的数据' },
   update: { ready: '新版本已就绪', reload: '刷新' },
   errors: {
     network_error: '网络不可用，请检查信号后重试',
