@@ -23,6 +23,7 @@ const ABILITIES = {
   keepLedgers: LEDGER_KEEPERS, // households, residents, rentals, tenants; Excel imports
   exportLedgers: [...LEDGER_KEEPERS, 'dispatcher'], // a subtree's ledger to Excel
   reportCases: ROLES.filter((role) => role !== 'viewer'), // POST /cases (domain/case_flow.py REPORTERS)
+  editCategories: ['county_admin'], // PUT /case-categories/{county}/{code}
 }
 
 export function may(role, ability) {
@@ -90,6 +91,8 @@ export const FEATURES = [
     screens: [
       { path: '/cases/new', screen: () => import('./views/cases/CaseReportView.vue'), ability: 'reportCases' },
       { path: '/cases/:id', screen: () => import('./views/cases/CaseDetailView.vue') },
+      { path: '/case-categories', screen: () => import('./views/cases/CaseCategoriesView.vue'),
+        ability: 'editCategories' },
     ] },
   { key: 'caseIndicators', path: '/case-indicators', icon: 'bar-chart-o', roles: ROLES,
     screen: () => import('./views/cases/CaseIndicatorsView.vue') },

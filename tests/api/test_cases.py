@@ -360,6 +360,9 @@ def test_categories_can_be_set_per_county(people, as_role):
         "name_zh": "噪音", "name_en": "Noise", "accept": "24h", "handle": "3days",
         "verify": "1wd"})
     assert bad.status == 400
+    odd_code = county_admin.put("/api/v1/case-categories/140825/Noise%20here", {
+        "name_zh": "噪音", "name_en": "Noise", "accept": "24h", "handle": "3wd", "verify": "1wd"})
+    assert odd_code.status == 400 and odd_code.error["details"][0]["field"] == "code"
     put = county_admin.put("/api/v1/case-categories/140825/noise", {
         "name_zh": "噪音扰民", "name_en": "Noise", "accept": "12h", "handle": "2wd",
         "verify": "1wd"})

@@ -1,7 +1,10 @@
 """Accounts in the browser, as a town's administrator keeps them: an account
 made with a generated initial password its owner must change, its phone read
 in full and the audit log showing who did so, the account stopped; and an API
-key for the hotline platform shown once and revoked."""
+key for the hotline platform shown once and revoked; and the county's case
+categories, which only its administrator sets."""
+
+import secrets
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -84,3 +87,22 @@ def test_an_api_key_is_shown_once_and_stops_working_when_revoked(page: Page, scr
     expect(row).to_contain_text("已吊销")
     screenshot(page, "api-keys")
     assert machine.get(f"/api/v1/grids/{TOWN}").status == 401
+
+
+def test_the_county_admin_adds_a_case_category_with_its_time_limits(page: Page, screenshot):
+    admin = sign_in_as(page, "county_admin")
+    code = f"noise_{secrets.token_hex(3)}"
+    page.goto("/cases")
+    page.locator('[data-test="edit-categories"]').click()
+    page.locator('[data-test="new-category"]').click()
+    page.locator('input[name="code"]').fill(code)
+    page.locator('input[name="name_zh"]').fill("噪音扰民")
+    page.locator('input[name="name_en"]').fill("Noise")
+    page.locator('input[name="accept"]').fill("12h")
+    screenshot(page, "case-category-new")
+    page.locator('[data-test="save"]').click()
+    expect(page.locator(f'[data-code="{code}"]')).to_contain_text("受理 12 小时")
+    screenshot(page, "case-categories")
+    listed = {c["code"]: c for c in admin.get("/api/v1/case-categories").json["items"]}
+    assert (listed[code]["name_zh"], listed[code]["accept"], listed[code]["handle"]) == (
+        "噪音扰民", "12h", "3wd")

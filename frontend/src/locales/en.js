@@ -288,6 +288,15 @@ export default {
     upload_refused: 'The photo was refused; try again or take another',
     unknown: 'Something went wrong ({code}), try again later',
   },
+  categories: {
+    title: 'Case categories and time limits', explain: 'This county\'s case categories and the time each stage may take: accept (dispatch), handle, verify. h is hours, wd working days (public holidays and make-up workdays counted).',
+    new: 'New category', code: 'Code', nameZh: 'Chinese name', nameEn: 'English name', public: 'Public (listed by Open311)',
+    active: 'Active (may be reported)', inactive: 'Inactive', internal: 'Not public', cancel: 'Cancel',
+    stages: { accept: 'Accept', handle: 'Handle', verify: 'Verify' },
+    hours: '{n} h', workingDays: '{n} working days',
+    codeRule: 'Starts with a letter: 2–30 lower-case letters, digits or _', limitRule: 'Like 24h (hours) or 3wd (working days)',
+    limitHint: 'A change applies to cases reported from now on; reported cases keep their limits. An inactive category cannot be reported; its cases go on.',
+  },
   cases: {
     report: 'Report a case', state: 'State', overdue: 'Overdue', escalatedTag: 'Escalated', boxesLabel: 'Case lists',
     rework: 'Reworked {n}×', photoCount: '{n} photo(s)', reportedAt: 'reported {time}', dueAt: '{stage} due {time}',

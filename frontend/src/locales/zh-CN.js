@@ -281,6 +281,15 @@ export default {
     upload_refused: '照片上传被拒绝，请重试或换一张照片',
     unknown: '出错了（{code}），请稍后再试',
   },
+  categories: {
+    title: '事件类别与时限', explain: '本县的事件类别及各阶段的办理时限：受理（派遣）、处置、核查。h 为小时，wd 为工作日（按法定节假日和调休计算）。',
+    new: '新增类别', code: '类别代码', nameZh: '中文名称', nameEn: '英文名称', public: '对外公开（Open311 可见）',
+    active: '启用（可上报）', inactive: '已停用', internal: '不公开', cancel: '取消',
+    stages: { accept: '受理', handle: '处置', verify: '核查' },
+    hours: '{n} 小时', workingDays: '{n} 个工作日',
+    codeRule: '小写字母开头，2–30 位小写字母、数字或下划线', limitRule: '如 24h（小时）或 3wd（工作日）',
+    limitHint: '修改只影响此后上报的事件，已上报事件的时限不变。停用的类别不能再上报，已上报的照常办理。',
+  },
   cases: {
     report: '上报事件', state: '状态', overdue: '已超期', escalatedTag: '已上报上级', boxesLabel: '事件分类',
     rework: '返工 {n} 次', photoCount: '{n} 张照片', reportedAt: '{time} 上报', dueAt: '{stage}期限 {time}',

@@ -1,5 +1,6 @@
 """The case category catalogue of a county: defaults, overridden per county."""
 
+import re
 from dataclasses import asdict
 
 from chalicelib import clock
@@ -11,6 +12,7 @@ from chalicelib.store import case_categories as category_store
 from chalicelib.usecases import audit
 from chalicelib.web.access import Caller
 
+CATEGORY_CODE = re.compile(r"^[a-z][a-z0-9_]{1,29}$")
 
 def view(category: Category) -> CategoryOut:
     return CategoryOut(**asdict(category))
@@ -30,6 +32,9 @@ def list_categories(caller: Caller, county: str | None) -> CategoryList:
 def put_category(caller: Caller, county: str, code: str, request: CategoryUpdate) -> CategoryOut:
     if grid_codes.depth_of(county, "county") != 0:
         raise InvalidInput("county", "A county code has 6 digits")
+    if not CATEGORY_CODE.match(code):
+        raise InvalidInput("code", "A category code is 2–30 lower-case letters, digits or _, "
+                                   "starting with a letter")
     category = Category(code=code, **request.model_dump())
     category.check()
     category_store.save(county, category, by=caller.user_id, at=clock.now())

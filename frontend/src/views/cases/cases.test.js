@@ -315,3 +315,44 @@ describe('hotline callbacks', () => {
     expect(router.currentRoute.value.name).toBe('forbidden')
   })
 })
+
+describe('case categories', () => {
+  it('lets the county admin change a limit, and checks a new category\'s code before sending it', async () => {
+    signIn(PROFILES.county_admin)
+    const put = []
+    stubApi({ ...common,
+      'GET /api/v1/case-categories': () => json(200, CATEGORIES),
+      'PUT /api/v1/case-categories/140825/sanitation': (init) => {
+        put.push(JSON.parse(init.body))
+        return json(200, { code: 'sanitation', ...JSON.parse(init.body) })
+      },
+    })
+    const { wrapper } = await mountApp('/cases')
+    await (await shown(wrapper, '[data-test="edit-categories"]')).trigger('click')
+    const row = await shown(wrapper, '[data-code="sanitation"]')
+    expect(row.text()).toContain('环境卫生')
+    await row.trigger('click')
+    await wrapper.find('input[name="handle"]').setValue('5wd')
+    await wrapper.find('[data-test="category-form"]').trigger('submit')
+    await eventually(() => expect(put).toHaveLength(1))
+    expect(put[0]).toMatchObject({ name_zh: '环境卫生', handle: '5wd' })
+    expect(put[0]).not.toHaveProperty('code')
+
+    await (await shown(wrapper, '[data-test="new-category"]')).trigger('click')
+    await wrapper.find('input[name="code"]').setValue('Noise!')
+    await wrapper.find('[data-test="category-form"]').trigger('submit')
+    await settle()
+    expect(wrapper.find('[data-test="category-form"]').text()).toContain('小写字母开头')
+    expect(put).toHaveLength(1)
+  })
+
+  it('is not offered to a town admin', async () => {
+    signIn({ ...PROFILES.county_admin, role: 'town_admin', scope_code: '140825102' })
+    stubApi({ ...common })
+    const { wrapper, router } = await mountApp('/cases')
+    await shown(wrapper, '[data-test="boxes"]')
+    expect(wrapper.find('[data-test="edit-categories"]').exists()).toBe(false)
+    await router.push('/case-categories')
+    await eventually(() => expect(router.currentRoute.value.name).toBe('forbidden'))
+  })
+})
