@@ -85,12 +85,18 @@ def main() -> int:
     except KeyboardInterrupt:
         print("\nStopping…")
     finally:
+        # A second Ctrl-C (or the TERM a terminal sends as it closes) must not cut
+        # the shutdown short and leave a server holding its port for the next start.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stopping.set()
         if server is not None:
             server.server_close()
-        if s3 is not None:
-            s3.stop()
-        database.stop()
+        servers = [s3, database] if s3 is not None else [database]
+        for running in servers:  # both asked at once: their shutdowns overlap
+            running.process.terminate()
+        for running in servers:
+            running.stop()
     return 0
 
 
