@@ -51,6 +51,7 @@ def test_an_admin_makes_an_account_reads_its_audit_and_stops_it(page: Page, brow
     expect(entries.nth(0)).to_have_attribute("data-action", "reveal")
     expect(entries.nth(0)).to_contain_text("查看明文")
     expect(entries.nth(0)).to_contain_text("镇级管理员")
+    expect(entries.nth(0)).to_contain_text("涉及：手机号")
     expect(entries.nth(1)).to_have_attribute("data-action", "create")
     screenshot(page, "audit")
     page.go_back()

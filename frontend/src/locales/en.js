@@ -69,6 +69,16 @@ export default {
   },
   audit: {
     title: 'Audit log', empty: 'Nothing in this period', from: 'From', to: 'To', lastDays: 'The last 30 days by default',
+    fieldNames: {
+      phone: 'phone', id_number: 'ID number', name: 'name', role: 'role', scope_code: 'area', status: 'status',
+      address: 'address', notes: 'notes', tags: 'key groups', resident_type: 'resident type', grid_code: 'grid',
+      owner_phone: 'owner\'s phone', owner_name: 'owner', reporter_name: 'reporter', reporter_phone: 'reporter\'s phone',
+      operations: 'operations', code: 'grid code', kind: 'kind', worker_id: 'worker', end_date: 'end date',
+      reason: 'reason', head_name: 'head of household', relation: 'relation', move_in: 'moved in', move_out: 'moved out',
+      leader_worker_id: 'grid leader', party_members: 'party group', boundary: 'boundary', accept: 'accept limit',
+      handle: 'handle limit', verify: 'verify limit', name_zh: 'Chinese name', name_en: 'English name', public: 'public',
+      active: 'active',
+    },
     byAccount: 'This account only', ofRecord: 'Only {record}', fields: 'Concerns: {fields}', andMore: '{shown} and more ({n})',
     actions: {
       reveal: 'read unmasked', create: 'created', update: 'changed', delete: 'deleted', move: 'moved', import: 'imported',

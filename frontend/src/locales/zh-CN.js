@@ -65,6 +65,15 @@ export default {
   },
   audit: {
     title: '审计日志', empty: '这段时间没有记录', from: '开始日期', to: '结束日期', lastDays: '默认显示最近 30 天',
+    fieldNames: {
+      phone: '手机号', id_number: '身份证号', name: '姓名', role: '角色', scope_code: '管辖网格', status: '状态',
+      address: '地址', notes: '备注', tags: '重点人群', resident_type: '人员类型', grid_code: '网格',
+      owner_phone: '房东电话', owner_name: '房东', reporter_name: '报告人', reporter_phone: '报告人电话',
+      operations: '可做的操作', code: '网格代码', kind: '类型', worker_id: '网格员', end_date: '结束日期',
+      reason: '原因', head_name: '户主', relation: '与户主关系', move_in: '入住日期', move_out: '搬离日期',
+      leader_worker_id: '网格长', party_members: '党小组', boundary: '边界', accept: '受理时限',
+      handle: '处置时限', verify: '核查时限', name_zh: '中文名称', name_en: '英文名称', public: '公开', active: '启用',
+    },
     byAccount: '仅看该账号的操作', ofRecord: '仅看 {record}', fields: '涉及：{fields}', andMore: '{shown} 等 {n} 项',
     actions: {
       reveal: '查看明文', create: '新建', update: '修改', delete: '删除', move: '迁移', import: '导入', export: '导出',
