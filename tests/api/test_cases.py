@@ -367,8 +367,19 @@ def test_categories_can_be_set_per_county(people, as_role):
         "name_zh": "噪音扰民", "name_en": "Noise", "accept": "12h", "handle": "2wd",
         "verify": "1wd"})
     assert put.status == 200
+    assert put.json["version"] == 1
     case = report(people["grid_worker"], category="noise")
     assert case["category"] == "noise"
+    # Two admins change it from the same read: the second is told, not overwritten.
+    body = {"name_zh": "噪音扰民", "name_en": "Noise", "accept": "12h", "handle": "2wd",
+            "verify": "1wd", "version": 1}
+    first = county_admin.put("/api/v1/case-categories/140825/noise", {**body, "handle": "3wd"})
+    second = county_admin.put("/api/v1/case-categories/140825/noise", {**body, "verify": "2wd"})
+    assert (first.status, first.json["version"], second.status) == (200, 2, 409)
+    assert second.error["code"] == "version_conflict"
+    listed = {c["code"]: c for c in county_admin.get("/api/v1/case-categories").json["items"]}
+    assert (listed["noise"]["handle"], listed["noise"]["verify"]) == ("3wd", "1wd")
+    assert listed["dispute"]["version"] == 0  # a default the county never changed
     other_county = people["grid_worker"].get("/api/v1/case-categories?county=610102")
     assert other_county.status == 403
 

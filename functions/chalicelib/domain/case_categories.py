@@ -25,6 +25,8 @@ class Category:
     # Offered to residents' Open311 clients; petitions (信访) have a legal channel of their own.
     public: bool = True
     active: bool = True
+    # How many times the county changed it: 0 for a default it never touched.
+    version: int = 0
 
     def limits(self) -> dict[str, str]:
         return {"accept": self.accept, "handle": self.handle, "verify": self.verify}

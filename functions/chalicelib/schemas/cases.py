@@ -154,6 +154,7 @@ class CategoryOut(Schema):
     verify: str
     public: bool
     active: bool
+    version: int = Field(description="Send it back with a change; 0 for an untouched default")
 
 
 class CategoryList(Schema):
@@ -172,6 +173,9 @@ class CategoryUpdate(Schema):
     verify: str = Field(pattern=LIMIT)
     public: bool = True
     active: bool = True
+    version: int | None = Field(None, ge=0, description="The version read: a stale one is 409 "
+                                                         "version_conflict; omitted, the "
+                                                         "category is overwritten")
 
 
 class IndicatorQuery(Schema):

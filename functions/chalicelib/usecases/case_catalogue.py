@@ -35,9 +35,11 @@ def put_category(caller: Caller, county: str, code: str, request: CategoryUpdate
     if not CATEGORY_CODE.match(code):
         raise InvalidInput("code", "A category code is 2–30 lower-case letters, digits or _, "
                                    "starting with a letter")
-    category = Category(code=code, **request.model_dump())
+    fields = request.model_dump(exclude={"version"})
+    category = Category(code=code, **fields)
     category.check()
-    category_store.save(county, category, by=caller.user_id, at=clock.now())
+    saved = category_store.save(county, category, expected_version=request.version,
+                                by=caller.user_id, at=clock.now())
     audit.record(caller, action="update", record=f"case_category#{county}#{code}",
-                 scope_code=county, changes=request.model_dump())
-    return view(category)
+                 scope_code=county, changes=fields)
+    return view(saved)

@@ -12,7 +12,7 @@ const LEADER = { ...PROFILES.grid_worker, user_id: 'u-leader', name: '网格长'
   scope_code: '140825102201', scope_name: '三泉村', worker_id: 'w000001' }
 const CATEGORIES = { items: [
   { code: 'sanitation', name_zh: '环境卫生', name_en: 'Sanitation', accept: '24h', handle: '3wd', verify: '2wd',
-    public: true, active: true },
+    public: true, active: true, version: 3 },
   { code: 'parking', name_zh: '停车', name_en: 'Parking', accept: '4h', handle: '2wd', verify: '1wd',
     public: true, active: true },
 ] }
@@ -335,7 +335,7 @@ describe('case categories', () => {
     await wrapper.find('input[name="handle"]').setValue('5wd')
     await wrapper.find('[data-test="category-form"]').trigger('submit')
     await eventually(() => expect(put).toHaveLength(1))
-    expect(put[0]).toMatchObject({ name_zh: '环境卫生', handle: '5wd' })
+    expect(put[0]).toMatchObject({ name_zh: '环境卫生', handle: '5wd', version: 3 })
     expect(put[0]).not.toHaveProperty('code')
 
     await (await shown(wrapper, '[data-test="new-category"]')).trigger('click')
@@ -344,6 +344,32 @@ describe('case categories', () => {
     await settle()
     expect(wrapper.find('[data-test="category-form"]').text()).toContain('小写字母开头')
     expect(put).toHaveLength(1)
+  })
+
+  it('tells the second of two admins, and lets them save again over the latest version', async () => {
+    signIn(PROFILES.county_admin)
+    const put = []
+    let stored = 3
+    stubApi({ ...common,
+      'GET /api/v1/case-categories': () => json(200, { items: CATEGORIES.items.map((c) => (
+        c.code === 'sanitation' ? { ...c, version: stored } : c)) }),
+      'PUT /api/v1/case-categories/140825/sanitation': (init) => {
+        const body = JSON.parse(init.body)
+        put.push(body)
+        if (body.version !== stored) return json(409, envelope('version_conflict'))
+        stored += 1
+        return json(200, { code: 'sanitation', ...body, version: stored })
+      },
+    })
+    const { wrapper } = await mountApp('/case-categories')
+    await (await shown(wrapper, '[data-code="sanitation"]')).trigger('click')
+    stored = 4 // another admin saved meanwhile
+    await wrapper.find('input[name="verify"]').setValue('1wd')
+    await wrapper.find('[data-test="category-form"]').trigger('submit')
+    await eventually(() => expect(wrapper.find('[data-test="conflict"]').exists()).toBe(true))
+    await wrapper.find('[data-test="category-form"]').trigger('submit')
+    await eventually(() => expect(put).toHaveLength(2))
+    expect(put.map((body) => [body.version, body.verify])).toEqual([[3, '1wd'], [4, '1wd']])
   })
 
   it('is not offered to a town admin', async () => {
