@@ -1,6 +1,7 @@
 """What every HTTP request goes through: a request id, correlated logs, a size
 limit, the envelope for Chalice's own failures, and one metric per request."""
 
+import threading
 import time
 import uuid
 from typing import Callable
@@ -11,6 +12,8 @@ from chalice import Response
 from chalicelib.observability import logger, metrics
 from chalicelib.settings import settings
 from chalicelib.web import envelope
+
+_metrics_lock = threading.Lock()
 
 
 def http_middleware(request, get_response: Callable) -> Response:
@@ -29,10 +32,13 @@ def http_middleware(request, get_response: Callable) -> Response:
     logger.info("request", extra={"method": request.method, "route": route,
                                   "status": response.status_code,
                                   "ms": round((time.perf_counter() - started) * 1000, 1)})
-    metrics.add_dimension(name="route", value=f"{request.method} {route}")
-    metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
-    if response.status_code >= 500:
-        metrics.add_metric(name="ServerErrors", unit=MetricUnit.Count, value=1)
-    metrics.flush_metrics()
-    metrics.clear_metrics()  # flush keeps the set when metrics are disabled (locally)
+    # The one Metrics object is shared: on Lambda one request runs at a time, but
+    # the local server answers requests on threads, whose dimensions would mix.
+    with _metrics_lock:
+        metrics.add_dimension(name="route", value=f"{request.method} {route}")
+        metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+        if response.status_code >= 500:
+            metrics.add_metric(name="ServerErrors", unit=MetricUnit.Count, value=1)
+        metrics.flush_metrics()
+        metrics.clear_metrics()  # flush keeps the set when metrics are disabled (locally)
     return response
