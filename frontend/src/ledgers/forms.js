@@ -131,7 +131,7 @@ export function useRecordForm(fields, { pathOf = null, initial = {} } = {}) {
  * with and its `fieldErrors`, and the `outcome` ('sent' | 'queued').
  */
 export function useSave() {
-  return saver((write) => outbox.submit({ kind: 'ledger', ...write }))
+  return useWrite((write) => outbox.submit({ kind: 'ledger', ...write }))
 }
 
 /**
@@ -142,7 +142,7 @@ export function useSave() {
  * the same Idempotency-Key, so it is applied once.
  */
 export function useOnlineSave() {
-  return saver(async ({ method, path, body }) => {
+  return useWrite(async ({ method, path, body }) => {
     if (offline()) {
       return { outcome: 'refused', error: new ApiError({ status: 0, code: 'online_only' }) }
     }
@@ -155,7 +155,10 @@ export function useOnlineSave() {
   })
 }
 
-function saver(send) {
+/** A screen's write through `send` (write => { outcome, answer?, error? }): `busy`
+ *  while it is tried, the `error` it was refused with and its `fieldErrors`, the
+ *  `outcome`. */
+export function useWrite(send) {
   const busy = ref(false)
   const error = ref(null)
   const outcome = ref('')
