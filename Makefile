@@ -8,18 +8,24 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test deps requirements sweep bench clean
+.PHONY: run test deps requirements sweep bench clean system-packages-run system-packages-test
 
 # The web app (frontend/) and the deployment (infra/) bring their own targets:
 # frontend-deps, frontend-build, frontend-test; infra-deps.
 include frontend/frontend.mk
 include infra/infra.mk
 
-run: deps frontend-build
+run: system-packages-run deps frontend-build
 	@$(PY) -m devtools.run
 
-test: deps frontend-build frontend-test
+test: system-packages-test deps frontend-build frontend-test
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# Java, Node.js (and for the tests Chromium and a Chinese font) from apt-get when
+# missing, or one line that says what to install.
+system-packages-run system-packages-test:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is missing: apt-get install python3 python3-venv"; exit 1; }
+	@$(PYTHON) devtools/system_packages.py $(@:system-packages-%=%)
 
 deps: $(PY_STAMP) $(NODE_STAMP) frontend-deps infra-deps
 
