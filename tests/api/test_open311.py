@@ -97,3 +97,108 @@ def test_cases_from_inside_are_not_published(api, as_role):
     assert api.get(f"/api/v1/open311/requests/{case_id}.json").status == 404
     listed = api.get("/api/v1/open311/requests.json?jurisdiction_id=140825").json
     assert case_id not in {r["service_request_id"] for r in listed}
+
+
+def square(west, south, size=0.01):
+    ring = [[west, south], [west + size, south], [west + size, south + size],
+            [west, south + size], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+@pytest.fixture
+def mapped_county(database, county_code):
+    """A county whose town has a village drawn around two micro-grids, another village
+    with one drawn micro-grid further east, and a second town drawn nowhere."""
+    import json
+    from types import SimpleNamespace
+
+    from chalicelib.store import grids
+    from chalicelib.usecases import bootstrap
+
+    bootstrap.ensure_county(county_code, "测试县")
+    town, plain_town = county_code + "101", county_code + "102"
+    village, east_village = town + "201", town + "202"
+    west_micro, east_micro, far_micro = village + "0101", village + "0102", east_village + "0101"
+    drawn = {village: square(111.20, 35.60, 0.05), west_micro: square(111.21, 35.61),
+             east_micro: square(111.23, 35.61), far_micro: square(111.40, 35.61)}
+    for code in (town, plain_town, village, east_village, village + "01", east_village + "01",
+                 west_micro, east_micro, far_micro):
+        grid = grids.build(code, "网格")
+        grid.boundary = json.dumps(drawn[code]) if code in drawn else None
+        grids.create(grid)
+    return SimpleNamespace(county=county_code, town=town, plain_town=plain_town, village=village,
+                           west_micro=west_micro, east_micro=east_micro, far_micro=far_micro)
+
+
+def key_for(county, scope_code):
+    from chalicelib.schemas.users import ApiKeyCreate
+    from chalicelib.usecases import api_keys
+    from chalicelib.web.access import Caller
+
+    admin = Caller(user_id="open311-test-admin", role="county_admin", scope_code=county)
+    return api_keys.create_key(admin, ApiKeyCreate(name="FixMyStreet", scope_code=scope_code,
+                                                   operations=["cases.create"])).api_key
+
+
+def file_at(api, key, lat, long, **more):
+    """A request as FixMyStreet sends it: form-encoded, no grid attribute."""
+    return post_form(api, "/api/v1/open311/requests.json", {
+        "api_key": key, "service_code": "sanitation", "lat": lat, "long": long,
+        "address_string": "村口", "description": "垃圾没人清", **more})
+
+
+def filed_grid(response):
+    from chalicelib.store import cases
+
+    assert response.status == 201, response.body
+    return cases.find(response.json[0]["service_request_id"]).case.location_grid
+
+
+@pytest.mark.parametrize("where,lat,long", [
+    ("west_micro", "35.615", "111.215"),
+    ("east_micro", "35.6101", "111.2399"),
+    ("village", "35.64", "111.24"),       # inside the village, in no micro-grid
+    ("village", "35.63", "111.19"),       # west of everything: the village's edge is nearest
+    ("far_micro", "35.615", "111.38"),    # east of the village, nearer the far micro-grid
+])
+def test_a_request_is_placed_by_its_position(api, mapped_county, where, lat, long):
+    key = key_for(mapped_county.county, mapped_county.town)
+    assert filed_grid(file_at(api, key, lat, long)) == getattr(mapped_county, where)
+
+
+def test_a_county_wide_key_places_requests_in_its_towns(api, mapped_county):
+    key = key_for(mapped_county.county, mapped_county.county)
+    assert filed_grid(file_at(api, key, "35.615", "111.215")) == mapped_county.west_micro
+
+
+def test_the_grid_attribute_wins_over_the_position(api, mapped_county):
+    key = key_for(mapped_county.county, mapped_county.town)
+    posted = file_at(api, key, "35.615", "111.215",
+                     **{"attribute[grid_code]": mapped_county.east_micro})
+    assert filed_grid(posted) == mapped_county.east_micro
+
+
+def test_without_boundaries_a_request_goes_to_the_keys_grid(api, mapped_county):
+    key = key_for(mapped_county.county, mapped_county.plain_town)
+    assert filed_grid(file_at(api, key, "35.615", "111.215")) == mapped_county.plain_town
+
+
+def test_a_county_wide_key_with_nothing_drawn_needs_the_grid(api, database, county_code):
+    from chalicelib.usecases import bootstrap
+
+    bootstrap.ensure_county(county_code, "无图县")
+    answer = file_at(api, key_for(county_code, county_code), "35.615", "111.215")
+    assert answer.status == 400
+    assert "attribute[grid_code] is required" in answer.json[0]["description"]
+
+
+@pytest.mark.parametrize("lat,long,says", [
+    ("north", "111.2", "lat is not a number"),
+    ("95", "111.2", "lat is a WGS 84 coordinate, -90 to 90"),
+    ("35.6", "-181", "long is a WGS 84 coordinate, -180 to 180"),
+    ("nan", "111.2", "lat is a WGS 84 coordinate, -90 to 90"),
+    ("35.6", "", "lat and long go together"),
+])
+def test_a_bad_position_is_a_georeport_400(api, mapped_county, lat, long, says):
+    answer = file_at(api, key_for(mapped_county.county, mapped_county.town), lat, long)
+    assert (answer.status, answer.json) == (400, [{"code": 400, "description": says}])

@@ -5,6 +5,8 @@ Access patterns (docs/access-patterns.md):
 - the children of a grid: index `by_parent`, parent_code = :code
 - a subtree: index `by_county`, county = code[:6] and depth_code begins_with
   "<depth>#<code>", one query per level below the root
+- the boundaries of a subtree: the same queries, only grids with a boundary
+  returned
 """
 
 from datetime import datetime, timezone
@@ -170,6 +172,19 @@ def all_at_depth(code: str, depth: int) -> list[GridModel]:
     """Every grid at `depth` below `code` (one query, all pages)."""
     return list(GridModel.by_county.query(
         grid_codes.county_of(code), GridModel.depth_code.startswith(_depth_key(depth, code))))
+
+
+def with_boundaries(code: str) -> list[GridModel]:
+    """The active grids of a subtree, the root included, that have a boundary: code
+    and boundary only. Counties are left out: no case is placed at a county."""
+    county = grid_codes.county_of(code)
+    found: list[GridModel] = []
+    for depth in range(max(grid_codes.depth_of(code), 1), len(grid_codes.LEVELS)):
+        found += GridModel.by_county.query(
+            county, GridModel.depth_code.startswith(_depth_key(depth, code)),
+            filter_condition=GridModel.boundary.exists() & (GridModel.retired == False),
+            attributes_to_get=["code", "boundary"])
+    return found
 
 
 def subtree(code: str, *, levels: list[int], limit: int, cursor: str | None

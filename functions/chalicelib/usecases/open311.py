@@ -2,11 +2,12 @@
 
 Services are the county's public case categories (service_code = category
 code); a service request is a case reported by a resident through an Open311
-client, which needs an API key (operation `cases.create`) to POST. Its
-location names no grid, so the request is filed at the grid of the optional
-service attribute `grid_code` (the code on the notice board or contact card
-the resident scanned), else at the API key's own grid, and the grid centre
-dispatches it from there.
+client, which needs an API key (operation `cases.create`) to POST. It is
+filed at the grid of the optional service attribute `grid_code` (the code on
+the notice board or contact card the resident scanned); else, by its lat/long,
+at the smallest grid of the key's area whose boundary holds the point, or the
+one whose boundary is nearest; else at the API key's own grid, and the grid
+centre dispatches it from there.
 
 Reading is public as the specification has it, and shows only what the
 specification names (no reporter data) of requests filed through Open311:
@@ -16,16 +17,19 @@ Asia/Shanghai offset. JSON only; errors are GeoReport's list of
 {"code", "description"}.
 """
 
+import json
+import math
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain import case_flow, grid_codes
+from chalicelib.domain import boundaries, case_flow, grid_codes
 from chalicelib.domain.case_categories import DEFAULTS, Category
 from chalicelib.domain.deadlines import SHANGHAI
 from chalicelib.errors import Forbidden, InvalidInput, NotFound, Unauthorized, WanggeError
 from chalicelib.store import case_categories as category_store
 from chalicelib.store import cases as case_store
+from chalicelib.store import grids as grid_store
 from chalicelib.usecases import api_keys, cases
 
 DEFAULT_DAYS = 90
@@ -76,7 +80,8 @@ def service_definition(service_code: str, jurisdiction_id: str | None) -> dict[s
         raise Open311Error(404, f"No service {service_code}")
     return {"service_code": service_code, "attributes": [{
         "variable": True, "code": GRID_ATTRIBUTE, "datatype": "string", "required": False,
-        "datatype_description": "The grid code on the notice board or contact card (网格编码)",
+        "datatype_description": "The grid code on the notice board or contact card (网格编码); "
+                                "without it the request is placed by its lat/long",
         "order": 1, "description": "网格编码 Grid code", "values": []}]}
 
 
@@ -92,14 +97,29 @@ def _caller(api_key: str | None):
     return caller
 
 
-def _number(form: dict[str, str], name: str) -> float | None:
+def _coordinate(form: dict[str, str], name: str, limit: float) -> float | None:
     value = form.get(name)
     if value in (None, ""):
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise Open311Error(400, f"{name} is not a number") from None
+    if not (math.isfinite(number) and -limit <= number <= limit):
+        raise Open311Error(400, f"{name} is a WGS 84 coordinate, -{limit:g} to {limit:g}")
+    return number
+
+
+def _grid_at(scope_code: str, lat: float, lng: float) -> str | None:
+    """The smallest grid of the scope whose boundary holds the point, else the one
+    whose boundary is nearest (the smaller on a tie); None when none has one."""
+    shapes = {grid.code: json.loads(grid.boundary)
+              for grid in grid_store.with_boundaries(scope_code)}
+    holding = [code for code, shape in shapes.items() if boundaries.contains(shape, lng, lat)]
+    if holding:
+        return max(holding, key=len)
+    distances = {code: boundaries.distance_m(shape, lng, lat) for code, shape in shapes.items()}
+    return min(distances, key=lambda code: (distances[code], -len(code)), default=None)
 
 
 def submit(form: dict[str, str]) -> list[dict[str, Any]]:
@@ -107,12 +127,17 @@ def submit(form: dict[str, str]) -> list[dict[str, Any]]:
     service_code = form.get("service_code")
     if not service_code:
         raise Open311Error(400, "service_code is required")
-    lat, lng = _number(form, "lat"), _number(form, "long")
+    lat, lng = _coordinate(form, "lat", 90), _coordinate(form, "long", 180)
+    if (lat is None) != (lng is None):
+        raise Open311Error(400, "lat and long go together")
     address = (form.get("address_string") or "").strip() or None
-    if (lat is None or lng is None) and address is None and not form.get("address_id"):
+    if lat is None and address is None and not form.get("address_id"):
         raise Open311Error(400, "A location is required: lat and long, address_string or "
                                 "address_id")
-    grid_code = form.get(f"attribute[{GRID_ATTRIBUTE}]") or caller.scope_code
+    grid_code = form.get(f"attribute[{GRID_ATTRIBUTE}]")
+    if not grid_code and lat is not None:
+        grid_code = _grid_at(caller.scope_code, lat, lng)
+    grid_code = grid_code or caller.scope_code
     if not grid_code.startswith(caller.scope_code):
         raise Open311Error(403, "grid_code is outside this api_key's area")
     name = " ".join(p for p in (form.get("last_name"), form.get("first_name")) if p) or None
@@ -124,7 +149,8 @@ def submit(form: dict[str, str]) -> list[dict[str, Any]]:
         if not category.public:
             raise Open311Error(404, f"No service {service_code}")
         if grid_codes.depth_of(grid_code, "grid_code") < 1:
-            raise Open311Error(400, f"attribute[{GRID_ATTRIBUTE}] is required: the grid")
+            raise Open311Error(400, f"attribute[{GRID_ATTRIBUTE}] is required: no grid "
+                                    "boundary of this api_key's county places the request")
         case = cases.new_case(caller, category=category, grid_code=grid_code,
                               description=description[:2000], source="resident",
                               lat=lat, lng=lng, address=address and address[:200],
