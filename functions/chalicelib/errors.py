@@ -39,13 +39,24 @@ class Forbidden(WanggeError):
     code = "forbidden"
 
 
-class TooManyRequests(WanggeError):
-    code = "too_many_requests"
+class RetryLater(WanggeError):
+    """A failure the same request may not meet in `retry_after_seconds`."""
 
     def __init__(self, message: str, *, retry_after_seconds: int, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.retry_after_seconds = retry_after_seconds
 
 
-class Unavailable(WanggeError):
+class TooManyRequests(RetryLater):
+    code = "too_many_requests"
+
+
+class Unavailable(RetryLater):
+    """What the answer needs cannot be had just now: DynamoDB or S3 out of reach,
+    too slow or throttling, or writers contending for the same items."""
+
     code = "service_unavailable"
+
+    def __init__(self, message: str, *, retry_after_seconds: int = 5,
+                 code: str | None = None) -> None:
+        super().__init__(message, retry_after_seconds=retry_after_seconds, code=code)

@@ -1,15 +1,18 @@
-"""What every table shares: its name per stage, the endpoint, timeouts, and
-opaque pagination cursors."""
+"""What every table shares: its name per stage, the endpoint, timeouts,
+transactions, and opaque pagination cursors."""
 
 import base64
 import binascii
 import json
+import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pynamodb.attributes import TTLAttribute  # noqa: F401 - re-exported for the models
 
-from chalicelib.errors import InvalidInput
+from chalicelib.errors import InvalidInput, Unavailable
 from chalicelib.settings import settings
 
 T = TypeVar("T")
@@ -37,10 +40,9 @@ def table_meta(aggregate: str) -> type:
 _connection = None
 
 
-def transaction():
-    """A transaction on the configured endpoint (items of any table may join it)."""
+def connection() -> Any:
+    """The PynamoDB connection transactions go through (items of any table may join one)."""
     from pynamodb.connection import Connection
-    from pynamodb.transactions import TransactWrite
 
     global _connection
     if _connection is None:
@@ -50,7 +52,49 @@ def transaction():
                        if settings.dynamodb_endpoint else {})
         _connection = Connection(region=settings.region, host=settings.dynamodb_endpoint,
                                  **credentials)
-    return TransactWrite(connection=_connection)
+    return _connection
+
+
+def transaction() -> Any:
+    """A transaction on the configured endpoint (items of any table may join it)."""
+    from pynamodb.transactions import TransactWrite
+
+    return TransactWrite(connection=connection())
+
+
+CONFLICT_ATTEMPTS = 6
+CONFLICT_BACKOFF_SECONDS = 0.025
+
+
+def cancellation_codes(error: Any) -> list[str | None]:
+    """Why DynamoDB cancelled a transaction, item by item in the order sent."""
+    return [reason.code if reason else None for reason in error.cancellation_reasons or []]
+
+
+def write_transaction(fill: Callable[[Any], None]) -> None:
+    """Commit what `fill` adds to a transaction, again while DynamoDB cancels it
+    for a conflict with another transaction on one of its items.
+
+    Writes that share a counter item (every case write of a county adds to the
+    county's) meet each other; the tries are spread by jittered exponential
+    back-off, and when none gets through it is Unavailable (retry later). A
+    cancellation for a failed condition is raised as it came (TransactWriteError).
+    """
+    from pynamodb.exceptions import TransactWriteError
+
+    for attempt in range(CONFLICT_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0, CONFLICT_BACKOFF_SECONDS * 2 ** attempt))
+        try:
+            with transaction() as write:
+                fill(write)
+            return
+        except TransactWriteError as exc:
+            codes = cancellation_codes(exc)
+            if "TransactionConflict" not in codes or "ConditionalCheckFailed" in codes:
+                raise
+    raise Unavailable("Others are changing the same records at this moment; retry shortly",
+                      code="write_contention", retry_after_seconds=1)
 
 
 def index_meta(index_name: str) -> type:

@@ -47,12 +47,13 @@ from chalicelib.domain.case_flow import Case, Event, Outcome
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.store import counters, grid_moves
 from chalicelib.store.base import (
+    cancellation_codes,
     decode_cursor,
     encode_cursor,
     index_meta,
     query_page,
     table_meta,
-    transaction,
+    write_transaction,
 )
 
 
@@ -263,24 +264,27 @@ def commit(outcome: Outcome, timeline_seq: int | None, *, key: CaseKeyModel | No
     seq = timeline_seq or 0
     case = outcome.case
     item = to_item(case, seq + len(outcome.events))
+    extra = list(extra)  # written again by each try
+    counts = case_indicators.changes(outcome.before, case, outcome.events)
+
+    def fill(write: Any) -> None:
+        if timeline_seq is None:
+            write.save(item, condition=CaseModel.case_id.does_not_exist())
+        else:
+            write.save(item, condition=CaseModel.timeline_seq == timeline_seq)
+        for offset, event in enumerate(outcome.events, start=1):
+            write.save(_event_item(case.case_id, seq + offset, event),
+                       condition=CaseEventModel.seq.does_not_exist())
+        if key is not None:
+            write.save(key, condition=CaseKeyModel.key.does_not_exist())
+        for other in extra:
+            write.save(other)
+        counters.add_to(write, counts)
+
     try:
-        with transaction() as write:
-            if timeline_seq is None:
-                write.save(item, condition=CaseModel.case_id.does_not_exist())
-            else:
-                write.save(item, condition=CaseModel.timeline_seq == timeline_seq)
-            for offset, event in enumerate(outcome.events, start=1):
-                write.save(_event_item(case.case_id, seq + offset, event),
-                           condition=CaseEventModel.seq.does_not_exist())
-            if key is not None:
-                write.save(key, condition=CaseKeyModel.key.does_not_exist())
-            for other in extra:
-                write.save(other)
-            counters.add_to(write, case_indicators.changes(outcome.before, case,
-                                                           outcome.events))
+        write_transaction(fill)
     except TransactWriteError as exc:
-        reasons = {getattr(r, "code", None) for r in (exc.cancellation_reasons or []) if r}
-        if "ConditionalCheckFailed" not in reasons:
+        if "ConditionalCheckFailed" not in cancellation_codes(exc):
             raise
         if timeline_seq is None and key is not None:  # a new case's id never clashes
             raise Conflict("This key already names a case", code="key_taken") from None

@@ -92,13 +92,12 @@ def add_to(write: Any, changes: Iterable[tuple[str, str, Deltas]]) -> None:
 
 def apply(changes: Iterable[tuple[str, str, Deltas]]) -> None:
     """The updates of `changes` in a transaction of their own."""
-    from chalicelib.store.base import transaction
+    from chalicelib.store.base import write_transaction
 
     changes = list(changes)
     if not merge(changes):
         return
-    with transaction() as write:
-        add_to(write, changes)
+    write_transaction(lambda write: add_to(write, changes))
 
 
 def _counts(raw_item: dict[str, Any]) -> Deltas:
@@ -183,7 +182,7 @@ def transfer(old_code: str, new_code: str, bucket: str, counts: Deltas, *,
     """
     from pynamodb.exceptions import TransactWriteError
 
-    from chalicelib.store.base import transaction
+    from chalicelib.store.base import cancellation_codes, write_transaction
 
     changes: dict[tuple[str, str], Deltas] = {(new_code, bucket): dict(counts)}
     if subtree_root:
@@ -197,20 +196,22 @@ def transfer(old_code: str, new_code: str, bucket: str, counts: Deltas, *,
     for name, amount in counts.items():
         same = Path(PREFIX + name) == amount
         unchanged = same if unchanged is None else unchanged & same
+
+    def fill(write: Any) -> None:
+        write.delete(CounterModel(old_code, bucket),
+                     condition=CounterModel.grid_code.exists() & unchanged
+                     if unchanged is not None else CounterModel.grid_code.exists())
+        for (code, item_bucket), deltas in changes.items():
+            deltas = {name: n for name, n in deltas.items() if n}
+            actions = [CounterModel.county.set(grid_codes.county_of(code)),
+                       CounterModel.bucket_code.set(f"{item_bucket}|{code}")]
+            actions += [Path(PREFIX + name).add(n) for name, n in sorted(deltas.items())]
+            write.update(CounterModel(code, item_bucket), actions=actions)
+
     try:
-        with transaction() as write:
-            write.delete(CounterModel(old_code, bucket),
-                         condition=CounterModel.grid_code.exists() & unchanged
-                         if unchanged is not None else CounterModel.grid_code.exists())
-            for (code, item_bucket), deltas in changes.items():
-                deltas = {name: n for name, n in deltas.items() if n}
-                actions = [CounterModel.county.set(grid_codes.county_of(code)),
-                           CounterModel.bucket_code.set(f"{item_bucket}|{code}")]
-                actions += [Path(PREFIX + name).add(n) for name, n in sorted(deltas.items())]
-                write.update(CounterModel(code, item_bucket), actions=actions)
+        write_transaction(fill)
     except TransactWriteError as exc:
-        reasons = [r.code if r else None for r in exc.cancellation_reasons or []]
-        if reasons and reasons[0] == "ConditionalCheckFailed":
+        if cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:
             return False
         raise
     return True

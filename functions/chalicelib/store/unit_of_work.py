@@ -7,7 +7,6 @@ When a condition fails, the error registered with that operation is raised,
 so the caller learns which rule was broken and nothing is half-written.
 """
 
-import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -18,13 +17,12 @@ from chalicelib import clock
 from chalicelib.errors import Conflict, InvalidInput, WanggeError
 from chalicelib.store import audit as audit_store
 from chalicelib.store import counters
-from chalicelib.store.base import transaction
+from chalicelib.store.base import cancellation_codes, write_transaction
 from chalicelib.store.grids import GridModel
 from chalicelib.store.uniques import UniqueModel, claim_key
 
 MAX_ITEMS = 100  # DynamoDB's limit on the items of one transaction
 LEDGER = "ledger"  # the counter bucket of current ledger totals
-_RETRIES = 4
 
 
 def version_conflict(what: str) -> Callable[[], WanggeError]:
@@ -148,22 +146,18 @@ class UnitOfWork:
         if not self._operations and not self._counts:
             return
         operations = sorted(self._operations, key=lambda operation: operation.kind)
-        for attempt in range(_RETRIES):
-            try:
-                with transaction() as write:
-                    for operation in operations:
-                        operation.apply(write)
-                    counters.add_to(write, self._counts)
-                return
-            except TransactWriteError as exc:
-                reasons = [reason.code if reason else None
-                           for reason in exc.cancellation_reasons or []]
-                for operation, reason in zip(operations, reasons):
-                    if reason == "ConditionalCheckFailed":
-                        if operation.failure is None:
-                            raise
-                        raise operation.failure() from None
-                if "TransactionConflict" not in reasons or attempt == _RETRIES - 1:
-                    raise
-                # Another transaction held one of the items (a busy counter): try again.
-                time.sleep(0.05 * 2 ** attempt)
+
+        def fill(write: Any) -> None:
+            for operation in operations:
+                operation.apply(write)
+            counters.add_to(write, self._counts)
+
+        try:
+            write_transaction(fill)
+        except TransactWriteError as exc:
+            for operation, reason in zip(operations, cancellation_codes(exc)):
+                if reason == "ConditionalCheckFailed":
+                    if operation.failure is None:
+                        raise
+                    raise operation.failure() from None
+            raise

@@ -35,7 +35,7 @@ def error_response(status: int, code: str, message: str,
 def from_exception(error: errors.WanggeError) -> Response:
     status = next((s for cls, s in STATUS_OF.items() if isinstance(error, cls)), 400)
     headers = {}
-    if isinstance(error, errors.TooManyRequests):
+    if isinstance(error, errors.RetryLater):
         headers["Retry-After"] = str(error.retry_after_seconds)
     return error_response(status, error.code, error.message, error.details, headers)
 
