@@ -97,9 +97,8 @@ def hotline_key(county_admin):
 
 
 def test_api_key_is_shown_once_and_stored_hashed(county_admin, hotline_key):
-    from chalicelib.store import api_keys
-
     from chalicelib.domain import tokens
+    from chalicelib.store import api_keys
 
     # The secret is url-safe base64 and may itself contain "_".
     prefix, key_id, secret = hotline_key["api_key"].split("_", 2)
@@ -127,3 +126,26 @@ def test_unknown_operations_are_refused(county_admin):
     response = county_admin.post("/api/v1/api-keys", {
         "name": "x", "scope_code": county_admin.county, "operations": ["grids.delete"]})
     assert response.status == 400 and response.error["details"][0]["field"] == "operations"
+
+
+def test_the_worker_an_account_links_to_exists_within_the_admins_scope(county_admin):
+    from chalicelib.domain import tokens
+
+    from tests.api.ledger_tree import build, user_in
+
+    tree = build(county_admin)
+    other_town = f"{county_admin.county}102"
+    assert county_admin.post("/api/v1/grids", {"code": other_town, "parent_code":
+                                               county_admin.county, "name": "邻镇"}).status == 201
+
+    def worker_in(grid):
+        return county_admin.post("/api/v1/workers", {"name": "李网格", "phone": new_phone(),
+                                                     "kind": "full_time", "grid_code": grid}).json
+    town_admin = user_in(tree.town, "town_admin")
+    for worker_id in (worker_in(other_town)["worker_id"], tokens.new_id()):
+        refused = new_user(town_admin, tree.village_a, worker_id=worker_id)
+        assert refused.status == 400, refused.body
+        assert [d["field"] for d in refused.error["details"]] == ["worker_id"]
+    own = worker_in(tree.micro_a1)["worker_id"]
+    linked = new_user(town_admin, tree.village_a, worker_id=own)
+    assert linked.status == 201 and linked.json["worker_id"] == own

@@ -3,10 +3,11 @@
 
 from chalicelib.domain import grid_codes, passwords, roles, tokens
 from chalicelib.domain.personal_data import mask_phone
-from chalicelib.errors import Conflict, Forbidden, InvalidInput
+from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.schemas.users import PasswordReset, UserCreate, UserOut, UserPage, UserUpdate
 from chalicelib.store import grids as grid_store
 from chalicelib.store import users as user_store
+from chalicelib.store import workers as worker_store
 from chalicelib.store.users import UserModel
 from chalicelib.usecases import audit
 from chalicelib.web.access import Caller
@@ -30,9 +31,23 @@ def _check_assignment(caller: Caller, role: str, scope_code: str) -> None:
         raise InvalidInput("scope_code", f"Grid {scope_code} does not exist")
 
 
+def _check_worker(caller: Caller, worker_id: str | None) -> None:
+    """A case's handler is found by the worker link: a worker outside the admin's
+    subtree would let the account reach into another's."""
+    if worker_id is None:
+        return
+    try:
+        worker = worker_store.get(worker_id)
+    except NotFound:
+        raise InvalidInput("worker_id", f"Worker {worker_id} does not exist") from None
+    if not caller.can_see(worker.grid_code):
+        raise InvalidInput("worker_id", "The worker belongs to a grid outside your scope")
+
+
 def create_user(caller: Caller, request: UserCreate, *, must_change_password: bool = True
                 ) -> UserOut:
     _check_assignment(caller, request.role, request.scope_code)
+    _check_worker(caller, request.worker_id)
     passwords.check_rules(request.initial_password, request.phone, field="initial_password")
     user = user_store.build(user_id=tokens.new_id(), phone=request.phone, name=request.name,
                             role=request.role, scope_code=request.scope_code,
