@@ -89,6 +89,25 @@ def test_refresh_rotates_and_reuse_revokes_the_family(as_role):
     assert client.get("/api/v1/me").status == 401
 
 
+def test_a_refresh_token_past_its_lifetime_is_401(as_role, monkeypatch):
+    from chalicelib import clock
+    from chalicelib.domain import tokens
+
+    logged_in_by = clock.now()
+    client = as_role("viewer")
+    # Each refresh gives the session a lifetime from then…
+    renewed_at = logged_in_by + tokens.REFRESH_TTL - timedelta(minutes=1)
+    monkeypatch.setattr(clock, "now", lambda: renewed_at)
+    renewed = client.post("/api/v1/auth/refresh",
+                          {"refresh_token": client.session["refresh_token"]})
+    assert renewed.status == 200
+    # …and a token unused for that long no longer refreshes.
+    expired_at = clock.now() + tokens.REFRESH_TTL
+    monkeypatch.setattr(clock, "now", lambda: expired_at)
+    expired = client.post("/api/v1/auth/refresh", {"refresh_token": renewed.json["refresh_token"]})
+    assert expired.status == 401 and expired.error["code"] == "invalid_refresh_token"
+
+
 def test_logout_ends_the_session_at_once(as_role):
     client = as_role("supervisor")
     refresh_token = client.session["refresh_token"]
