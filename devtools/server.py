@@ -5,8 +5,10 @@ API Gateway answers an unknown route itself; on AWS infra/ maps that answer to
 the error envelope, and here `EnvelopeGateway` does the same.
 """
 
+import io
 import json
 import mimetypes
+import socket
 import uuid
 from functools import partial
 from http.server import BaseHTTPRequestHandler
@@ -55,6 +57,32 @@ def local_config(stage: str = "local") -> Config:
     return Config.create(chalice_stage=stage, lambda_timeout=30, lambda_memory_size=512)
 
 
+class WholeResponses(io.BufferedIOBase):
+    """A connection's output, kept until flushed and then sent in one piece.
+
+    The standard handler sends the status line and headers, then the body, each
+    as it comes; on a kept-alive connection the second small send waits (Nagle)
+    for the client's delayed ACK of the first, some 40 ms a request.
+    BaseHTTPRequestHandler flushes once a response is complete."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self._connection = connection
+        self._pending = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:
+        self._pending += data
+        return len(data)
+
+    def flush(self) -> None:
+        if self._pending:
+            # Emptied first: a client that hung up must not get it again at close.
+            whole, self._pending = bytes(self._pending), bytearray()
+            self._connection.sendall(whole)
+
+
 class Handler(ChaliceRequestHandler):
     static_root: Path = FRONTEND
 
@@ -62,6 +90,15 @@ class Handler(ChaliceRequestHandler):
                  config: Config) -> None:
         self.local_gateway = EnvelopeGateway(app_object, config)
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)
+
+    def setup(self) -> None:
+        super().setup()
+        self.wfile = WholeResponses(self.connection)
+
+    def handle_expect_100(self) -> bool:
+        super().handle_expect_100()
+        self.wfile.flush()  # the client waits for it before it sends the body
+        return True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the app logs requests
         pass
@@ -99,8 +136,14 @@ class Handler(ChaliceRequestHandler):
         return self._send_http_response(200, headers, body)
 
 
+class Server(ThreadedHTTPServer):
+    # A town's workers reporting at month end arrive together: beyond the standard
+    # library's queue of 5 connections not yet accepted, their attempts are dropped.
+    request_queue_size = 128
+
+
 def make_server(app_object: Any, host: str, port: int, static_root: Path | None = None
-                ) -> ThreadedHTTPServer:
+                ) -> Server:
     handler = type("WanggeHandler", (Handler,), {"static_root": static_root or frontend_root()})
-    return ThreadedHTTPServer((host, port), partial(
+    return Server((host, port), partial(
         handler, app_object=with_request_per_thread(app_object), config=local_config()))
