@@ -113,3 +113,16 @@ def test_a_crowd_arriving_while_the_server_is_busy_is_queued_and_every_client_an
         assert response.status == expected[path]
         assert response.read()
         client.close()
+
+
+def test_a_client_that_asks_to_continue_is_told_before_it_sends_the_body(server, serve):
+    serve(server)
+    with socket.create_connection(server.server_address, timeout=30) as client:
+        client.sendall(b"POST /api/v1/no-such-route HTTP/1.1\r\nHost: wangge\r\n"
+                       b"Content-Type: application/json\r\nContent-Length: 2\r\n"
+                       b"Expect: 100-continue\r\n\r\n")
+        assert client.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n")
+        client.sendall(b"{}")
+        response = http.client.HTTPResponse(client)
+        response.begin()
+        assert response.status == 404
