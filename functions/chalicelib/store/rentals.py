@@ -8,6 +8,7 @@ Access patterns (docs/access-patterns.md):
 - rentals by address: rentals/by_address, county = :county and
   address_key begins_with :normalized_address
 - the rentals a worker is responsible for: rentals/by_worker, responsible_worker_id = :id
+  (all of them, or those of one micro-grid, when the worker hands over or leaves)
 - the tenants of a rental: tenants/by_rental, rental_id = :id
 - tenants by ID number / phone: tenants/by_id_number, by_phone (exact)
 """
@@ -151,6 +152,12 @@ def rentals_of_worker(worker_id: str, scope: str, *, limit: int, cursor: str | N
         filter_condition=RentalModel.grid_code.startswith(scope),
         limit=limit, cursor=decode_cursor(cursor))
     return items, encode_cursor(last_key)
+
+
+def all_of_worker(worker_id: str, grid_code: str | None = None) -> list[RentalModel]:
+    """Every rental a worker is responsible for, or those in one micro-grid."""
+    condition = None if grid_code is None else RentalModel.grid_code == grid_code
+    return list(RentalModel.by_worker.query(worker_id, filter_condition=condition))
 
 
 def tenants_with(index: str, value: str, scope: str) -> list[TenantModel]:

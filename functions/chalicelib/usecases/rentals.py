@@ -179,6 +179,20 @@ def update_rental(caller: Caller, rental_id: str, request: RentalUpdate) -> Rent
     return rental_view(rental)
 
 
+HANDED_ITEMS = 2  # the items of one rental handed on: the rental and its audit entry
+
+
+def hand_to(work: UnitOfWork, rental: RentalModel, worker_id: str | None) -> None:
+    """The rental's responsible worker becomes `worker_id` (None: nobody covers it)."""
+    before = rental.responsible_worker_id
+    rental.responsible_worker_id = worker_id
+    rental.updated_at = clock.now()
+    work.save(rental, version_conflict("rental"))
+    work.audit(action="update", record=f"rental#{rental.rental_id}", scope_code=rental.grid_code,
+               changes=ledger.changed_fields({"responsible_worker_id": before},
+                                             {"responsible_worker_id": worker_id}))
+
+
 def delete_rental(caller: Caller, rental_id: str, version: int) -> None:
     """Only a rental entered by mistake is deleted: one with tenants on record is
     closed instead (停租), so their history stays."""

@@ -1,5 +1,11 @@
 """Grid workers: their records, and their assignments to micro-grids with start
-and end dates, so that a handover keeps the history of who covered a grid."""
+and end dates, so that a handover keeps the history of who covered a grid.
+
+A rental's responsible worker follows the micro-grid: a handover gives the
+outgoing worker's rentals there to the incoming one, and a worker who leaves or
+stops covering a grid hands them to another worker who covers it, or leaves them
+uncovered (responsible worker None) when nobody does.
+"""
 
 from datetime import date
 
@@ -21,11 +27,14 @@ from chalicelib.schemas.workers import (
     WorkerPage,
     WorkerUpdate,
 )
-from chalicelib.store import records
+from chalicelib.store import records, unit_of_work
+from chalicelib.store import rentals as rental_store
 from chalicelib.store import workers as worker_store
+from chalicelib.store.rentals import RentalModel
 from chalicelib.store.unit_of_work import UnitOfWork, already_exists, version_conflict
 from chalicelib.store.workers import AssignmentModel, WorkerModel
 from chalicelib.usecases import audit
+from chalicelib.usecases import rentals as rental_rules
 from chalicelib.web.access import Caller
 
 PHONE_CLAIM = "worker_phone"
@@ -156,8 +165,44 @@ def _end(work: UnitOfWork, assignment: AssignmentModel, end: date, caller: Calle
                changes={"end_date": {"from": None, "to": assignment.end_date}})
 
 
+def _taken_over(rentals: list[RentalModel], leaving_worker_id: str
+                ) -> list[tuple[RentalModel, str | None]]:
+    """Each rental with the worker who takes it over from a worker who no longer
+    covers its micro-grid: the one assigned there most recently, else nobody."""
+    successors = {}
+    for grid_code in {rental.grid_code for rental in rentals}:
+        staying = [a for a in worker_store.active_assignments_in(grid_code)
+                   if a.worker_id != leaving_worker_id]
+        successors[grid_code] = max(staying, key=lambda a: a.start_key).worker_id \
+            if staying else None
+    return [(rental, successors[rental.grid_code]) for rental in rentals]
+
+
+def _commit_handing_on(caller: Caller, work: UnitOfWork,
+                       handed: list[tuple[RentalModel, str | None]]) -> None:
+    """Commit `work` with the rentals handed on, as one transaction.
+
+    A worker responsible for more rentals than one transaction holds: the rentals
+    go first, in transactions of their own, and `work` (the change of assignments,
+    which decides who covers the grid) last with the rest. A request cut short
+    between them leaves the old worker in charge of the rentals not yet handed, and
+    the same request sent again hands those and finishes.
+    """
+    pending = list(handed)
+    while pending and (work.size() + rental_rules.HANDED_ITEMS * len(pending)
+                       > unit_of_work.MAX_ITEMS):
+        batch = UnitOfWork(caller)
+        while pending and batch.size() + rental_rules.HANDED_ITEMS <= unit_of_work.MAX_ITEMS:
+            rental_rules.hand_to(batch, *pending.pop())
+        batch.commit()
+    for rental, worker_id in pending:
+        rental_rules.hand_to(work, rental, worker_id)
+    work.commit()
+
+
 def leave(caller: Caller, worker_id: str, request: WorkerLeave) -> WorkerOut:
-    """The worker leaves (离职): kept on record, every assignment ended on the last day."""
+    """The worker leaves (离职): kept on record, every assignment ended on the last day,
+    every rental in their charge handed to whoever still covers its grid."""
     worker = worker_store.get(worker_id)
     if worker.version != request.version:
         raise version_conflict("worker")()
@@ -172,7 +217,8 @@ def leave(caller: Caller, worker_id: str, request: WorkerLeave) -> WorkerOut:
     work.save(worker, version_conflict("worker"))
     work.audit(action="leave", record=f"worker#{worker_id}", scope_code=worker.grid_code,
                changes={"status": {"from": "active", "to": "left"}})
-    work.commit()
+    _commit_handing_on(caller, work, _taken_over(rental_store.all_of_worker(worker_id),
+                                                 worker_id))
     return view(worker)
 
 
@@ -221,7 +267,8 @@ def end_assignment(caller: Caller, assignment_id: str, request: AssignmentEnd) -
         raise Conflict("The assignment has ended already", code="already_ended")
     work = UnitOfWork(caller)
     _end(work, assignment, _day(request.end_date), caller)
-    work.commit()
+    rentals = rental_store.all_of_worker(assignment.worker_id, assignment.grid_code)
+    _commit_handing_on(caller, work, _taken_over(rentals, assignment.worker_id))
     return assignment_view(assignment)
 
 
@@ -230,6 +277,7 @@ def handover(caller: Caller, grid_code: str, request: Handover) -> AssignmentOut
     in one write: the grid is never counted as covered twice or not at all."""
     day = _day(request.day)
     work = UnitOfWork(caller)
+    rentals: list[RentalModel] = []
     if request.from_worker_id is not None:
         current = [a for a in worker_store.assignments_of(request.from_worker_id)
                    if a.grid_code == grid_code and a.end_date is None]
@@ -237,9 +285,10 @@ def handover(caller: Caller, grid_code: str, request: Handover) -> AssignmentOut
             raise InvalidInput("from_worker_id", "This worker does not cover the grid",
                                code="not_assigned")
         _end(work, current[0], day, caller)
+        rentals = rental_store.all_of_worker(request.from_worker_id, grid_code)
     incoming = worker_store.get(request.to_worker_id)
     assignment = _start(work, caller, incoming, grid_code, day)
-    work.commit()
+    _commit_handing_on(caller, work, [(rental, incoming.worker_id) for rental in rentals])
     return assignment_view(assignment, incoming.name)
 
 
