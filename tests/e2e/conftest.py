@@ -3,6 +3,8 @@ by Playwright, against the real server `make run` uses (the Chalice app under
 /api/ and the app on one origin) and the session's DynamoDB Local with the
 demo town. Screenshots of each screen at phone size go to test-artifacts/e2e/."""
 
+import itertools
+import random
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -26,6 +28,17 @@ PASSWORD = "Wangge#2026"
 WORKER_SCOPE = "1408251022010101"  # a micro-grid of the demo town
 
 expect.set_options(timeout=15_000)
+
+NAME_CHARACTERS = "春夏秋冬梅兰竹菊松柏山水"
+_name_serials = itertools.count(random.randrange(len(NAME_CHARACTERS) ** 4))
+
+
+def unique_name(surname: str = "司马") -> str:
+    """A name no other person of the run has, to find by (a search by name matches its
+    beginning, and other tests fill the same micro-grids): handed out in turn, not drawn."""
+    serial = next(_name_serials)
+    width = len(NAME_CHARACTERS)
+    return surname + "".join(NAME_CHARACTERS[serial // width ** i % width] for i in range(4))
 
 
 @pytest.fixture(scope="session")

@@ -3,19 +3,14 @@
 conflict without losing its input, a household registered without signal
 reaches the server once, and the screens of a rental's life."""
 
-import random
 from urllib.parse import quote
 
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.conftest import DEMO_ACCOUNTS, ApiClient
-from tests.e2e.conftest import WORKER_SCOPE, log_in, lose_signal
+from tests.e2e.conftest import WORKER_SCOPE, log_in, lose_signal, unique_name
 
 WORKER = DEMO_ACCOUNTS["grid_worker"]
-
-
-def unique_name() -> str:
-    return "司马" + "".join(random.choices("春夏秋冬梅兰竹菊松柏山水", k=3))
 
 
 def a_household_of_the_demo_worker(member_name: str) -> dict:

@@ -8,7 +8,7 @@ import json
 from playwright.sync_api import Page, expect
 
 from tests.conftest import DEMO_ACCOUNTS, ApiClient, new_phone
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, unique_name
 
 VILLAGE, OTHER_VILLAGE = "140825102201", "140825102202"
 
@@ -91,12 +91,13 @@ def test_an_admin_adds_a_worker_who_covers_takes_over_and_leaves(page: Page, scr
     screenshot(page, "workers")
 
     page.locator('[data-test="new-worker"]').click()
-    page.locator('input[name="name"]').fill("测试网格员")
+    name = unique_name("测试")  # other tests add workers to this village too
+    page.locator('input[name="name"]').fill(name)
     page.locator('input[name="phone"]').fill(new_phone())
     pick(page, "grid_code", "三泉村")
     screenshot(page, "worker-new")
     page.locator('[data-test="save"]').click()
-    expect(page.locator('[data-test="worker"]')).to_contain_text("测试网格员")
+    expect(page.locator('[data-test="worker"]')).to_contain_text(name)
     worker_id = page.url.rsplit("/", 1)[1]
     screenshot(page, "worker")
 
@@ -112,12 +113,12 @@ def test_an_admin_adds_a_worker_who_covers_takes_over_and_leaves(page: Page, scr
     page.goto(f"/grids/{micro}")
     page.locator('[data-test="handover"]').click()
     handover = page.locator('[data-test="handover-form"]')
-    expect(handover.get_by_text("测试网格员")).to_be_visible()
-    handover.locator(".van-radio").filter(has_text="测试网格员").click()
+    expect(handover.get_by_text(name)).to_be_visible()
+    handover.locator(".van-radio").filter(has_text=name).click()
     screenshot(page, "handover")
     page.locator('[data-test="save"]').click()
     expect(page).to_have_url(f"/grids/{micro}")
-    expect(page.locator('[data-test="covering"]')).to_contain_text("测试网格员")
+    expect(page.locator('[data-test="covering"]')).to_contain_text(name)
 
     page.goto(f"/workers/{worker_id}")
     page.locator('[data-test="leave"]').click()
