@@ -16,6 +16,13 @@ class Settings:
     exports_bucket: str = "wangge-local-exports"  # ledger imports, exports and templates
     s3_endpoint: str | None = None  # a local S3-compatible server; unset on AWS
     case_reopen_days: int = 15  # a supervisor may reopen a closed case this long
+    # Every call to DynamoDB or S3 gives up within attempts × (connect + read) plus
+    # botocore's back-off between attempts: a database that is down, stuck or
+    # throttling is answered 503 (about 18 s for one that never answers) before
+    # API Gateway cuts the request off at 29 s.
+    connect_timeout_seconds: float = 2
+    read_timeout_seconds: float = 5
+    call_attempts: int = 3
     # The names of the five grid levels, county to micro-grid (网格层级), and the
     # key groups (重点人群) the resident ledger tracks: both differ between places.
     grid_level_names: tuple[str, ...] | None = None
@@ -40,6 +47,9 @@ class Settings:
             exports_bucket=os.environ.get("WANGGE_EXPORTS_BUCKET", f"wangge-{stage}-exports"),
             s3_endpoint=os.environ.get("S3_ENDPOINT") or None,
             case_reopen_days=int(os.environ.get("WANGGE_CASE_REOPEN_DAYS", "15")),
+            connect_timeout_seconds=float(os.environ.get("WANGGE_CONNECT_TIMEOUT", "2")),
+            read_timeout_seconds=float(os.environ.get("WANGGE_READ_TIMEOUT", "5")),
+            call_attempts=int(os.environ.get("WANGGE_CALL_ATTEMPTS", "3")),
         )
 
     def table_name(self, aggregate: str) -> str:

@@ -3,7 +3,8 @@
 app.py registers one scheduled function per sweep, and `make sweep NAME=…` and
 make run's local scheduler (devtools/) call the very same functions, so a
 sweep behaves alike on AWS and on a laptop. Each returns a summary of what it
-did, for the logs.
+did, for the logs; when DynamoDB or S3 is out of reach it stops and says so in
+one line, and its next run carries on.
 """
 
 from dataclasses import dataclass
@@ -57,7 +58,16 @@ SWEEPS = {sweep.name: sweep for sweep in (
 
 def run(name: str, now: datetime | None = None) -> dict[str, Any]:
     from chalicelib.observability import logger
+    from chalicelib.store.availability import as_unavailable
 
-    summary = SWEEPS[name].run(now)
+    try:
+        summary = SWEEPS[name].run(now)
+    except Exception as exc:
+        outage = as_unavailable(exc)
+        if outage is None:
+            raise
+        # Every sweep carries on where it stopped, so the next run makes up for this one.
+        logger.warning("sweep stopped", extra={"sweep": name, "error": repr(exc)})
+        return {"stopped": outage.code}
     logger.info("sweep", extra={"sweep": name, "summary": summary})
     return summary

@@ -6,7 +6,8 @@ import binascii
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -14,6 +15,7 @@ from pynamodb.attributes import TTLAttribute  # noqa: F401 - re-exported for the
 
 from chalicelib.errors import InvalidInput, Unavailable
 from chalicelib.settings import settings
+from chalicelib.store.availability import as_unavailable
 
 T = TypeVar("T")
 
@@ -26,15 +28,25 @@ def table_meta(aggregate: str) -> type:
         region = settings.region
         host = settings.dynamodb_endpoint
         billing_mode = "PAY_PER_REQUEST"
-        connect_timeout_seconds = 2
-        read_timeout_seconds = 5
-        max_retry_attempts = 2
+        connect_timeout_seconds = settings.connect_timeout_seconds
+        read_timeout_seconds = settings.read_timeout_seconds
+        max_retry_attempts = settings.call_attempts - 1
         if settings.dynamodb_endpoint:
             # DynamoDB Local accepts any credentials but needs some to sign with.
             aws_access_key_id = "local"
             aws_secret_access_key = "local"
 
     return Meta
+
+
+def client_config() -> Any:
+    """botocore's timeouts and retries for the clients made outside PynamoDB (S3,
+    idempotency), the same as the tables'."""
+    from botocore.config import Config
+
+    return Config(connect_timeout=settings.connect_timeout_seconds,
+                  read_timeout=settings.read_timeout_seconds,
+                  retries={"mode": "standard", "total_max_attempts": settings.call_attempts})
 
 
 _connection = None
@@ -51,15 +63,29 @@ def connection() -> Any:
         credentials = ({"aws_access_key_id": "local", "aws_secret_access_key": "local"}
                        if settings.dynamodb_endpoint else {})
         _connection = Connection(region=settings.region, host=settings.dynamodb_endpoint,
-                                 **credentials)
+                                 connect_timeout_seconds=settings.connect_timeout_seconds,
+                                 read_timeout_seconds=settings.read_timeout_seconds,
+                                 max_retry_attempts=settings.call_attempts - 1, **credentials)
     return _connection
 
 
-def transaction() -> Any:
-    """A transaction on the configured endpoint (items of any table may join it)."""
+@contextmanager
+def transaction() -> Iterator[Any]:
+    """A TransactWrite (items of any table may join it), committed when the block ends.
+
+    An outage is raised as Unavailable, so that a caller's `except
+    TransactWriteError` only ever meets a cancelled transaction.
+    """
     from pynamodb.transactions import TransactWrite
 
-    return TransactWrite(connection=connection())
+    try:
+        with TransactWrite(connection=connection()) as write:
+            yield write
+    except Exception as exc:
+        outage = as_unavailable(exc)
+        if outage is None or outage is exc:
+            raise
+        raise outage from exc
 
 
 CONFLICT_ATTEMPTS = 6

@@ -15,8 +15,9 @@ def client() -> Any:
     import boto3
     from botocore.config import Config
 
-    config = Config(signature_version="s3v4", connect_timeout=2, read_timeout=30,
-                    retries={"max_attempts": 2})
+    from chalicelib.store.base import client_config
+
+    config = client_config().merge(Config(signature_version="s3v4"))
     options: dict[str, Any] = {"region_name": settings.region, "config": config}
     if settings.s3_endpoint:
         options.update(endpoint_url=settings.s3_endpoint, aws_access_key_id="local",

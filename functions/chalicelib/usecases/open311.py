@@ -26,7 +26,14 @@ from chalicelib import clock
 from chalicelib.domain import boundaries, case_flow, grid_codes
 from chalicelib.domain.case_categories import DEFAULTS, Category
 from chalicelib.domain.deadlines import SHANGHAI
-from chalicelib.errors import Forbidden, InvalidInput, NotFound, Unauthorized, WanggeError
+from chalicelib.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+    Unavailable,
+    WanggeError,
+)
 from chalicelib.store import case_categories as category_store
 from chalicelib.store import cases as case_store
 from chalicelib.store import grids as grid_store
@@ -47,7 +54,8 @@ class Open311Error(Exception):
 
 
 def translate(error: WanggeError) -> Open311Error:
-    status = {InvalidInput: 400, Unauthorized: 403, Forbidden: 403, NotFound: 404}
+    status = {InvalidInput: 400, Unauthorized: 403, Forbidden: 403, NotFound: 404,
+              Unavailable: 503}
     code = next((s for cls, s in status.items() if isinstance(error, cls)), 400)
     return Open311Error(code, error.message)
 

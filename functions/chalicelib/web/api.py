@@ -180,7 +180,14 @@ class Resource:
                     return envelope.from_exception(exc)
                 except _HttpError as exc:
                     return envelope.error_response(exc.status, exc.code, exc.message)
-                except Exception:
+                except Exception as exc:
+                    from chalicelib.store.availability import as_unavailable
+
+                    outage = as_unavailable(exc)
+                    if outage is not None:
+                        logger.warning("service unavailable", extra={
+                            "operation": operation.name, "error": repr(exc)})
+                        return envelope.from_exception(outage)
                     logger.exception("unhandled error", extra={"operation": operation.name})
                     return envelope.error_response(500, "internal_error", "Internal server error")
 

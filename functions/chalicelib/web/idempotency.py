@@ -25,7 +25,10 @@ def _store():
         import boto3
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-        client_options: dict[str, Any] = {"region_name": settings.region}
+        from chalicelib.store.base import client_config
+
+        client_options: dict[str, Any] = {"region_name": settings.region,
+                                          "config": client_config()}
         if settings.dynamodb_endpoint:
             client_options.update(endpoint_url=settings.dynamodb_endpoint,
                                   aws_access_key_id="local", aws_secret_access_key="local")
