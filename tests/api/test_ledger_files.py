@@ -215,3 +215,122 @@ def test_rentals_and_tenants_import_and_export(county_admin, tree):
     assert sorted(rows_of(exported, "租户")) == sorted(
         [[str(v) if v else "" for v in row] for row in rows_of(content, "租户")])
     assert check(county_admin, exported, "rentals").json["unchanged"] == 3
+
+
+def test_an_export_writes_stored_control_characters_out_cleaned(county_admin, tree):
+    from chalicelib.store.households import HouseholdModel
+
+    people = [new_id_number() for _ in range(4)]
+    county_admin.post("/api/v1/ledger-imports", {
+        "upload_id": upload(county_admin, households_file(tree, people)), "kind": "households",
+        "dry_run": False})
+    found = county_admin.get(f"/api/v1/residents?grid={tree.town}&id_number={people[0]}").json
+    household = HouseholdModel.get(found["items"][0]["household_id"])
+    # Stored before the routes refused such text: the export must still write it.
+    household.update(actions=[HouseholdModel.head_name.set("刘\u0015一"),
+                              HouseholdModel.notes.set("东\u001e厢\t房")])
+    exported = export(county_admin, "households", tree.village_a)
+    assert ["刘一", "东厢\t房"] in [row[2:] for row in rows_of(exported, "住户")]
+
+
+def exports_left_to_the_sweep(monkeypatch):
+    from chalicelib.usecases import ledger_files
+
+    monkeypatch.setattr(ledger_files, "INLINE_EXPORT_ROWS", -1)
+    return ledger_files
+
+
+def test_an_export_that_fails_on_its_data_ends_failed_and_is_not_retried(
+        county_admin, tree, monkeypatch):
+    ledger_files = exports_left_to_the_sweep(monkeypatch)
+
+    def unwritable(*_args, **_kwargs):
+        raise ValueError("a cell holds what Excel cannot")
+
+    monkeypatch.setattr(ledger_files.ledger_workbooks, "write", unwritable)
+    started = county_admin.post("/api/v1/ledger-exports", {"kind": "households",
+                                                           "grid": tree.village_a}).json
+    assert started["status"] == "running"
+    assert started["export_id"] in ledger_files.resume_jobs()
+    path = f"/api/v1/ledger-exports/{started['export_id']}"
+    failed = county_admin.get(path).json
+    assert failed["status"] == "failed" and failed["download_url"] is None
+    assert "Excel cannot" in failed["failure"]
+    assert ledger_files.resume_jobs() == []
+    assert county_admin.get(path).json == failed
+
+
+def test_an_export_the_store_keeps_refusing_is_retried_a_bounded_number_of_times(
+        county_admin, tree, monkeypatch):
+    from botocore.exceptions import EndpointConnectionError
+
+    ledger_files = exports_left_to_the_sweep(monkeypatch)
+    outages = []
+
+    def unreachable(*_args, **_kwargs):
+        outages.append(1)
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+
+    monkeypatch.setattr(ledger_files.objects, "write", unreachable)
+    started = county_admin.post("/api/v1/ledger-exports", {"kind": "households",
+                                                           "grid": tree.village_a}).json
+    path = f"/api/v1/ledger-exports/{started['export_id']}"
+    for _run in range(ledger_files.MAX_ATTEMPTS - 1):
+        assert started["export_id"] not in ledger_files.resume_jobs()
+        assert county_admin.get(path).json["status"] == "running"
+    assert started["export_id"] in ledger_files.resume_jobs()
+    failed = county_admin.get(path).json
+    assert failed["status"] == "failed" and failed["failure"]
+    assert len(outages) == ledger_files.MAX_ATTEMPTS
+    assert ledger_files.resume_jobs() == [] and len(outages) == ledger_files.MAX_ATTEMPTS
+
+
+def test_an_outage_that_passes_lets_the_export_finish(county_admin, tree, monkeypatch):
+    from botocore.exceptions import EndpointConnectionError
+
+    ledger_files = exports_left_to_the_sweep(monkeypatch)
+    write = ledger_files.objects.write
+
+    def unreachable_once(*args, **kwargs):
+        monkeypatch.setattr(ledger_files.objects, "write", write)
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+
+    monkeypatch.setattr(ledger_files.objects, "write", unreachable_once)
+    started = county_admin.post("/api/v1/ledger-exports", {"kind": "households",
+                                                           "grid": tree.village_a}).json
+    assert ledger_files.resume_jobs() == []
+    assert started["export_id"] in ledger_files.resume_jobs()
+    done = county_admin.get(f"/api/v1/ledger-exports/{started['export_id']}").json
+    assert done["status"] == "done" and done["download_url"]
+
+
+def test_an_import_that_gets_on_before_an_outage_is_not_given_up(county_admin, tree,
+                                                                 monkeypatch):
+    from botocore.exceptions import EndpointConnectionError
+    from chalicelib.store.unit_of_work import UnitOfWork
+    from chalicelib.usecases import ledger_files
+
+    people = [new_id_number() for _ in range(40)]
+    content = workbook({
+        "住户": [HOUSEHOLD_HEADERS] + [[f"H{n}", tree.micro_a1, f"柳泉村9组{n}号", "户主", ""]
+                                     for n in range(len(people))],
+        "居民": [RESIDENT_HEADERS] + [[f"H{n}", "户主", person, "", "户籍", "", "户主", ""]
+                                     for n, person in enumerate(people)]})
+    commit, commits = UnitOfWork.commit, []
+
+    def unreachable_after_the_first(work):
+        commits.append(work)
+        if len(commits) > 1:
+            raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+        commit(work)
+
+    monkeypatch.setattr(ledger_files, "MAX_ATTEMPTS", 1)
+    monkeypatch.setattr(UnitOfWork, "commit", unreachable_after_the_first)
+    started = county_admin.post("/api/v1/ledger-imports", {
+        "upload_id": upload(county_admin, content), "kind": "households", "dry_run": False})
+    assert started.status == 202, started.body
+    assert started.json["status"] == "running" and 0 < started.json["created"] < 80
+    monkeypatch.setattr(UnitOfWork, "commit", commit)
+    assert started.json["import_id"] in ledger_files.resume_jobs()
+    job = county_admin.get(f"/api/v1/ledger-imports/{started.json['import_id']}").json
+    assert (job["status"], job["created"]) == ("done", 80)

@@ -58,6 +58,7 @@ class LedgerJobModel(Model):
     problems = ListAttribute(of=ProblemItem, default=list)
     failure = UnicodeAttribute(null=True)
     running = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)  # runs since the job last got on (an import's batch)
     lease_until = UTCDateTimeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_role = UnicodeAttribute()
@@ -81,9 +82,11 @@ def running() -> list[LedgerJobModel]:
 
 
 def take_lease(job: LedgerJobModel, now, until) -> bool:
-    """Hold the job for one runner at a time; False when another holds it."""
+    """Hold the job for one runner at a time, counting the run as an attempt;
+    False when another holds it."""
     try:
-        job.update(actions=[LedgerJobModel.lease_until.set(until)],
+        job.update(actions=[LedgerJobModel.lease_until.set(until),
+                            LedgerJobModel.attempts.add(1)],
                    condition=LedgerJobModel.lease_until.does_not_exist()
                    | (LedgerJobModel.lease_until < now))
     except UpdateError as exc:

@@ -7,12 +7,13 @@ Imports and exports are jobs: the request does what it can in its time, and the
 """
 
 import time
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Iterable
 
 from chalicelib import clock
 from chalicelib.domain import grid_codes, ledger, ledger_sheets, tokens
 from chalicelib.errors import Forbidden, InvalidInput, WanggeError
+from chalicelib.observability import logger
 from chalicelib.schemas.ledger_files import (
     ExportJob,
     ExportRequest,
@@ -26,6 +27,7 @@ from chalicelib.schemas.ledger_files import (
 from chalicelib.settings import settings
 from chalicelib.store import ledger_jobs as job_store
 from chalicelib.store import objects, records
+from chalicelib.store.availability import as_unavailable
 from chalicelib.store.households import HouseholdModel, ResidentModel
 from chalicelib.store.ledger_jobs import LedgerJobModel, ProblemItem
 from chalicelib.store.rentals import RentalModel, TenantModel
@@ -39,6 +41,9 @@ LEASE = timedelta(minutes=15)
 REQUEST_BUDGET_SECONDS = 20.0  # API Gateway answers after 29 s
 SWEEP_BUDGET_SECONDS = 780.0  # a Lambda runs 15 minutes at most
 INLINE_EXPORT_ROWS = 5000  # larger exports are left to the sweep
+MAX_ATTEMPTS = 5  # runs in a row that got nowhere before a job is given up
+GAVE_UP = (f"The job stopped {MAX_ATTEMPTS} times in a row without getting on (the database "
+           "or the file store unavailable, or too large a job); start it again")
 
 
 class ImportHasProblems(WanggeError):
@@ -143,16 +148,35 @@ def run(job_id: str, *, budget_seconds: float, plan: ledger_imports.Plan | None 
     now = clock.now()
     if job.status != "running" or not job_store.take_lease(job, now, now + LEASE):
         return job
+    if job.attempts > MAX_ATTEMPTS:  # the runs before died, or ran out of time
+        job_store.finish(job, "failed", now, failure=GAVE_UP)
+        return job_store.get(job_id)
     deadline = time.monotonic() + budget_seconds
     try:
         done = (_run_export(job, deadline) if job.job_type == "export"
                 else _run_import(job, deadline, plan))
-    except WanggeError as error:
-        job_store.finish(job, "failed", clock.now(), failure=error.message)
+    except Exception as error:  # noqa: BLE001 - any failure ends the run; an outage may retry
+        if as_unavailable(error) is None:
+            logger.exception("ledger job failed", extra={"job_id": job_id})
+            job_store.finish(job, "failed", clock.now(), failure=_failure(job, error))
+        elif job_store.get(job_id).attempts >= MAX_ATTEMPTS:  # unless this run got on
+            logger.exception("ledger job gave up", extra={"job_id": job_id})
+            job_store.finish(job, "failed", clock.now(), failure=GAVE_UP)
+        else:
+            logger.warning("ledger job will be retried", extra={"job_id": job_id,
+                                                                 "error": repr(error)})
+            job_store.release(job)
         return job_store.get(job_id)
     if not done:
         job_store.release(job)
     return job_store.get(job_id)
+
+
+def _failure(job: LedgerJobModel, error: Exception) -> str:
+    """What the user reads: our own message, or what broke on the data."""
+    if isinstance(error, WanggeError):
+        return error.message
+    return f"The {job.job_type} stopped on the ledger's data and was not retried: {error}"[:500]
 
 
 def _run_import(job: LedgerJobModel, deadline: float, plan: ledger_imports.Plan | None) -> bool:

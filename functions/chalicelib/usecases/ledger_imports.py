@@ -312,9 +312,11 @@ def write_plan(plan: Plan, job: LedgerJobModel, caller, deadline: float) -> bool
                       for u in batch)
         updated = sum((u.action == "update") + sum(a == "update" for _, a in u.people)
                       for u in batch)
+        # A batch written is a run that got on: the job's attempts count anew.
         work.update(job, [LedgerJobModel.created.add(created),
                           LedgerJobModel.updated.add(updated),
-                          LedgerJobModel.processed.add(created + updated)])
+                          LedgerJobModel.processed.add(created + updated),
+                          LedgerJobModel.attempts.set(0)])
         work.audit(action="import", record=f"import#{job.job_id}", scope_code=job.scope_code,
                    changes={_record_name(u.record, job.kind): u.action for u in batch})
         work.commit()

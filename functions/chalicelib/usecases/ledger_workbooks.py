@@ -3,7 +3,7 @@ templates clerks fill in, the rows an import reads, the files an export writes.
 The sheets and their columns are domain/ledger_sheets.py's."""
 
 import io
-from typing import Iterable
+from collections.abc import Iterable
 
 from chalicelib.domain import ledger_sheets
 from chalicelib.domain.ledger_sheets import Problem, Row, Sheet, text
@@ -22,7 +22,7 @@ def read(data: bytes, sheets: tuple[Sheet, ...]) -> tuple[list[list[Row]], list[
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a non-xlsx
         raise UnreadableWorkbook(str(error)) from None
     problems: list[Problem] = []
     result: list[list[Row]] = []
@@ -80,15 +80,23 @@ def write(sheets: Iterable[tuple[Sheet, Iterable[dict]]], notes: list[list[str]]
             header.append(cell)
         worksheet.append(header)
         for row in rows:
-            # Everything as text: Excel would turn an ID number into 1.1E+17.
-            worksheet.append([text(row.get(column.key)) for column in sheet.columns])
+            worksheet.append([_cell(row.get(column.key)) for column in sheet.columns])
     if notes:
         guide = workbook.create_sheet("填写说明")
         for line in notes:
-            guide.append(line)
+            guide.append([_cell(value) for value in line])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(value: object) -> str:
+    """A value as the text of a cell. Everything as text: Excel would turn an ID
+    number into 1.1E+17. Control characters are dropped: a record stored with one
+    would otherwise make openpyxl refuse the whole workbook."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text(value))
 
 
 def template(kind: str, key_groups: tuple[str, ...]) -> bytes:
