@@ -2,7 +2,7 @@ export default {
   app: { name: 'Wangge grid governance', skip: 'Skip to main content' },
   common: {
     notes: 'Notes', microGrid: 'Micro-grid', updatedAt: 'Updated', edit: 'Edit', save: 'Save', none: 'None', all: 'All',
-    yes: 'Yes', no: 'No',
+    yes: 'Yes', no: 'No', unassigned: 'Not assigned', unknownPerson: 'Name unknown',
     retry: 'Retry', loading: 'Loading…', back: 'Back', loadMore: 'Load more', noMore: 'No more',
     empty: 'Nothing here yet', switchLanguage: '中文', switchLanguageLabel: 'Switch the language to Chinese',
   },

@@ -2,7 +2,7 @@ export default {
   app: { name: '网格化服务管理', skip: '跳到主要内容' },
   common: {
     notes: '备注', microGrid: '微网格', updatedAt: '更新时间', edit: '修改', save: '保存', none: '无', all: '全部',
-    yes: '是', no: '否',
+    yes: '是', no: '否', unassigned: '未指派', unknownPerson: '姓名不详',
     retry: '重试', loading: '加载中…', back: '返回', loadMore: '加载更多', noMore: '没有更多了',
     empty: '暂无数据', switchLanguage: 'English', switchLanguageLabel: '切换语言为英文',
   },

@@ -102,6 +102,64 @@ describe('ledger search and records', () => {
   })
 })
 
+describe('who a rental names', () => {
+  const rental = (fields = {}) => ({ rental_id: 'rt1', grid_code: SCOPE, address: '三泉村2组8号',
+    owner_name: '房东甲', owner_phone: null, owner_household_id: null, responsible_worker_id: null,
+    rooms: 2, notes: null, tenant_count: 0, closed: false, created_at: '2026-03-01T02:00:00Z',
+    updated_at: '2026-03-01T02:00:00Z', version: 1, ...fields })
+  const noTenants = () => json(200, { items: [], next_cursor: null })
+  const responsible = (wrapper) => wrapper.find('[data-test="responsible-worker"] .van-cell__value')
+
+  it('names the responsible worker even where the reader may not open their record, asking once', async () => {
+    signIn(PROFILES.grid_worker)
+    const calls = stubApi({ ...common,
+      'GET /api/v1/rentals/rt1': () => json(200, rental({ responsible_worker_id: '757f56cf057d7004' })),
+      'GET /api/v1/rentals/rt2': () => json(200, rental({ rental_id: 'rt2', responsible_worker_id: '757f56cf057d7004' })),
+      'GET /api/v1/rentals/rt1/tenants': noTenants,
+      'GET /api/v1/rentals/rt2/tenants': noTenants,
+      // A village's worker covering the micro-grid: their record lies above the reader's scope.
+      'GET /api/v1/workers/757f56cf057d7004': () => json(403, envelope('out_of_scope')),
+      [`GET /api/v1/grids/${SCOPE}/assignments`]: () => json(200, { next_cursor: null, items: [
+        { assignment_id: 'a1', worker_id: 'w000002', worker_name: '微网格员', grid_code: SCOPE,
+          start_date: '2026-01-01', end_date: null, active: true, version: 1 },
+        { assignment_id: 'a2', worker_id: '757f56cf057d7004', worker_name: '欧阳春', grid_code: SCOPE,
+          start_date: '2026-02-01', end_date: null, active: true, version: 1 }] }),
+    })
+    const { wrapper, router } = await mountApp('/rentals/rt1')
+    await shown(wrapper, '[data-test="responsible-worker"]')
+    await vi.waitFor(() => expect(responsible(wrapper).text()).toBe('欧阳春'))
+    expect(wrapper.text()).not.toContain('757f56cf057d7004')
+
+    await router.push('/me')
+    await router.push('/rentals/rt2')
+    await vi.waitFor(() => expect(calls.map((call) => call.key)).toContain('GET /api/v1/rentals/rt2'))
+    await vi.waitFor(() => expect(responsible(wrapper).text()).toBe('欧阳春'))
+    const asked = (path) => calls.filter((call) => call.key === `GET /api/v1${path}`).length
+    expect([asked('/workers/757f56cf057d7004'), asked(`/grids/${SCOPE}/assignments`)]).toEqual([1, 1])
+  })
+
+  it('says so when nobody is responsible, and never shows an id it cannot name', async () => {
+    signIn(PROFILES.grid_worker)
+    stubApi({ ...common,
+      'GET /api/v1/rentals/rt3': () => json(200, rental({ rental_id: 'rt3' })),
+      'GET /api/v1/rentals/rt4': () => json(200, rental({ rental_id: 'rt4', grid_code: '1408251022010102',
+        responsible_worker_id: 'w-gone' })),
+      'GET /api/v1/rentals/rt3/tenants': noTenants,
+      'GET /api/v1/rentals/rt4/tenants': noTenants,
+      'GET /api/v1/workers/w-gone': () => json(403, envelope('out_of_scope')),
+      'GET /api/v1/grids/1408251022010102/assignments': () => json(200, { items: [], next_cursor: null }),
+    })
+    const { wrapper, router } = await mountApp('/rentals/rt3')
+    await shown(wrapper, '[data-test="responsible-worker"]')
+    expect(responsible(wrapper).text()).toBe('未指派')
+
+    await router.push('/me')
+    await router.push('/rentals/rt4')
+    await vi.waitFor(() => expect(responsible(wrapper).text()).toBe('姓名不详'))
+    expect(wrapper.text()).not.toContain('w-gone')
+  })
+})
+
 describe('household forms', () => {
   it('tells the second writer of a conflict, keeps what they typed and merges the other change', async () => {
     signIn(PROFILES.grid_worker)
