@@ -18,13 +18,16 @@ SIGNED_IN = Access(roles=EVERYONE, before_password_change=True)
 
 
 @resource.post("/auth/login", summary="Log in by phone and password", body=LoginRequest,
-               response=Session, access=PUBLIC)
+               response=Session, access=PUBLIC,
+               answers={401: "Wrong phone number or password", 403: "The account is disabled",
+                        429: "Locked after too many failed logins: retry after Retry-After"})
 def login(body: LoginRequest) -> Session:
     return auth.login(body.phone, body.password)
 
 
 @resource.post("/auth/refresh", summary="Trade a refresh token for new tokens (it rotates)",
-               body=RefreshRequest, response=Session, access=PUBLIC)
+               body=RefreshRequest, response=Session, access=PUBLIC,
+               answers={401: "The refresh token is unknown, expired, used or revoked"})
 def refresh(body: RefreshRequest) -> Session:
     return auth.refresh(body.refresh_token)
 
@@ -36,7 +39,8 @@ def logout(body: RefreshRequest, caller: Caller) -> None:
 
 
 @resource.post("/auth/password", summary="Change one's own password", body=PasswordChange,
-               response=Session, access=SIGNED_IN)
+               response=Session, access=SIGNED_IN,
+               answers={409: "Changed by someone else since it was read: reload and retry"})
 def change_password(body: PasswordChange, caller: Caller) -> Session:
     return auth.change_password(caller, body.current_password, body.new_password)
 

@@ -88,13 +88,15 @@ def record_satisfaction(case_id: str, body: SatisfactionCreate, caller: Caller) 
 
 @resource.post("/cases/{case_id}/attachments/uploads", summary="Get a presigned form to "
                "upload a photo straight to storage", body=UploadRequest, response=Upload,
-               status=201, access=CASE_ACTORS)
+               status=201, access=CASE_ACTORS,
+               answers={409: "The case holds as many attachments as it may"})
 def start_upload(case_id: str, body: UploadRequest, caller: Caller) -> Upload:
     return case_attachments.start_upload(caller, case_id, body)
 
 
 @resource.post("/cases/{case_id}/attachments", summary="Attach an uploaded photo to the case",
-               body=AttachmentConfirm, response=CaseDetail, status=201, access=CASE_ACTORS)
+               body=AttachmentConfirm, response=CaseDetail, status=201, access=CASE_ACTORS,
+               answers={409: "Attached already, or the case holds as many as it may"})
 def confirm_attachment(case_id: str, body: AttachmentConfirm, caller: Caller) -> CaseDetail:
     return case_attachments.confirm(caller, case_id, body.attachment_id)
 
@@ -107,7 +109,8 @@ def list_categories(query: CategoryQuery, caller: Caller) -> CategoryList:
 
 @resource.put("/case-categories/{county}/{code}", summary="Set a county's category and its "
               "time limits", body=CategoryUpdate, response=CategoryOut,
-              access=Access(roles=frozenset({COUNTY_ADMIN}), scope=path_param("county")))
+              access=Access(roles=frozenset({COUNTY_ADMIN}), scope=path_param("county")),
+              answers={409: "Changed by someone else since it was read: reload and retry"})
 def put_category(county: str, code: str, body: CategoryUpdate, caller: Caller) -> CategoryOut:
     return case_catalogue.put_category(caller, county, code, body)
 

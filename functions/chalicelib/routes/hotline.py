@@ -21,7 +21,9 @@ resource = api.Resource(__name__, tag="hotline")
 @resource.post("/hotline/tickets", summary="A 12345 ticket becomes a registered case (once "
                "per ticket_id: 201 first, 200 on a retry)", body=HotlineTicket,
                response=HotlineStatus, status=201,
-               access=Access(machine_operation="cases.create", scope=body_field("grid_code")))
+               access=Access(machine_operation="cases.create", scope=body_field("grid_code")),
+               answers={200: "Received before: its case",
+                        409: "Received before with other content"})
 def receive_ticket(body: HotlineTicket, caller: Caller):
     result, created = hotline.receive(caller, body)
     if created:
@@ -38,7 +40,8 @@ def read_ticket(ticket_id: str, caller: Caller) -> HotlineStatus:
 
 @resource.post("/hotline/tickets/{ticket_id}/follow-up", summary="The follow-up call's "
                "satisfaction result (回访)", body=FollowUp, response=HotlineStatus,
-               access=Access(machine_operation="cases.follow_up"))
+               access=Access(machine_operation="cases.follow_up"),
+               answers={409: "The case is not closed yet, or its follow-up is recorded"})
 def follow_up_ticket(ticket_id: str, body: FollowUp, caller: Caller) -> HotlineStatus:
     return hotline.follow_up(caller, ticket_id, body.result, body.note)
 
@@ -52,6 +55,7 @@ def list_callbacks(query: CallbackQuery, caller: Caller) -> CallbackPage:
 
 
 @resource.post("/hotline/callbacks/{callback_id}/retry", summary="Queue a failed callback "
-               "again", response=CallbackOut, access=Access(roles=ADMINS))
+               "again", response=CallbackOut, access=Access(roles=ADMINS),
+               answers={409: "Only a failed callback can be retried"})
 def retry_callback(callback_id: str, caller: Caller) -> CallbackOut:
     return hotline.retry_callback(caller, callback_id)

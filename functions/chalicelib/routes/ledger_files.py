@@ -40,7 +40,8 @@ def ledger_upload(body: UploadRequest, caller: Caller) -> UploadForm:
 
 @resource.post("/ledger-imports", summary="Check an uploaded ledger (dry run: 200, every "
                "problem) or import it (202, a job; a file with problems: 400)",
-               body=ImportRequest, response=ImportJob, access=KEEPERS)
+               body=ImportRequest, response=ImportJob, access=KEEPERS,
+               answers={202: "Importing: a job to poll"})
 def ledger_import(body: ImportRequest, caller: Caller) -> Response:
     job, status = ledger_files.start_import(caller, body)
     return Response(body=job.model_dump_json(), status_code=status, headers=JSON_HEADERS)

@@ -11,6 +11,13 @@ from chalice import Response
 from pydantic import ConfigDict
 
 from chalicelib.lazy import lazy
+from chalicelib.schemas.open311 import (
+    GeoReportErrors,
+    Receipts,
+    ServiceDefinition,
+    ServiceRequests,
+    Services,
+)
 from chalicelib.web import api, envelope
 from chalicelib.web.access import Access
 
@@ -18,6 +25,8 @@ open311 = lazy("chalicelib.usecases.open311")
 
 resource = api.Resource(__name__, tag="open311")
 GEOREPORT = Access(public=True, notes={"auth": "api_key parameter on POST (GeoReport v2)"})
+BAD_PARAMETER = "A parameter GeoReport does not allow, or one missing"
+NO_SUCH = "No such service or service request, or a format other than .json"
 
 
 class Open311Query(api.Schema):
@@ -65,32 +74,39 @@ def _form() -> dict[str, str]:
 
 
 @resource.get("/open311/services.json", summary="GeoReport v2: the service list",
-              query=Open311Query, access=GEOREPORT)
+              query=Open311Query, response=Services, access=GEOREPORT,
+              answers={400: BAD_PARAMETER}, error_body=GeoReportErrors)
 def open311_services(query: Open311Query) -> Response:
     return _answer(lambda: open311.services(query.jurisdiction_id))
 
 
 @resource.get("/open311/services/{service_file}", summary="GeoReport v2: a service "
-              "definition ({service_code}.json)", query=Open311Query, access=GEOREPORT)
+              "definition ({service_code}.json)", query=Open311Query,
+              response=ServiceDefinition, access=GEOREPORT,
+              answers={400: BAD_PARAMETER, 404: NO_SUCH}, error_body=GeoReportErrors)
 def open311_service_definition(service_file: str, query: Open311Query) -> Response:
     return _answer(lambda: open311.service_definition(_json_name(service_file),
                                                       query.jurisdiction_id))
 
 
 @resource.post("/open311/requests.json", summary="GeoReport v2: submit a service request "
-               "(form-encoded, api_key required)", query=Open311Query, status=201,
-               access=GEOREPORT)
+               "(form-encoded, api_key required)", query=Open311Query, response=Receipts,
+               status=201, access=GEOREPORT,
+               answers={400: BAD_PARAMETER, 403: "No api_key, or one that may not submit here",
+                        404: NO_SUCH}, error_body=GeoReportErrors)
 def open311_submit(query: Open311Query) -> Response:
     return _answer(lambda: open311.submit(_form()), status=201)
 
 
 @resource.get("/open311/requests.json", summary="GeoReport v2: service requests",
-              query=Open311Query, access=GEOREPORT)
+              query=Open311Query, response=ServiceRequests, access=GEOREPORT,
+              answers={400: BAD_PARAMETER}, error_body=GeoReportErrors)
 def open311_requests(query: Open311Query) -> Response:
     return _answer(lambda: open311.requests(query.model_dump()))
 
 
 @resource.get("/open311/requests/{request_file}", summary="GeoReport v2: one service request "
-              "({service_request_id}.json)", query=Open311Query, access=GEOREPORT)
+              "({service_request_id}.json)", query=Open311Query, response=ServiceRequests,
+              access=GEOREPORT, answers={404: NO_SUCH}, error_body=GeoReportErrors)
 def open311_request(request_file: str, query: Open311Query) -> Response:
     return _answer(lambda: open311.request(_json_name(request_file)))

@@ -21,6 +21,7 @@ def health() -> Health:
     return Health(status="ok", database="ok")
 
 
-@resource.get("/openapi.json", summary="This API's OpenAPI 3 document", access=PUBLIC)
+@resource.get("/openapi.json", summary="This API's OpenAPI 3 document",
+              response=openapi.Document, access=PUBLIC)
 def openapi_document() -> dict:
     return openapi.build(api.OPERATIONS)

@@ -38,7 +38,8 @@ ADMIN_OF_USER = Access(roles=ADMINS, scope=_user_scope)
 
 @resource.post("/users", summary="Create a user within one's scope", body=UserCreate,
                response=UserOut, status=201,
-               access=Access(roles=ADMINS, scope=body_field("scope_code")))
+               access=Access(roles=ADMINS, scope=body_field("scope_code")),
+               answers={409: "Another user has this phone"})
 def create_user(body: UserCreate, caller: Caller) -> UserOut:
     return users.create_user(caller, body)
 
@@ -56,14 +57,16 @@ def get_user(user_id: str, query: RevealQuery, caller: Caller) -> UserOut:
 
 
 @resource.patch("/users/{user_id}", summary="Rename, change role or scope, disable or enable",
-                body=UserUpdate, response=UserOut, access=ADMIN_OF_USER)
+                body=UserUpdate, response=UserOut, access=ADMIN_OF_USER,
+                answers={409: "Changed by someone else since it was read: reload and retry"})
 def update_user(user_id: str, body: UserUpdate, caller: Caller) -> UserOut:
     return users.update_user(caller, user_id, body)
 
 
 @resource.post("/users/{user_id}/password-reset",
                summary="Set a new initial password; the user must change it at next login",
-               body=PasswordReset, response=UserOut, access=ADMIN_OF_USER)
+               body=PasswordReset, response=UserOut, access=ADMIN_OF_USER,
+               answers={409: "Changed by someone else since it was read: reload and retry"})
 def reset_password(user_id: str, body: PasswordReset, caller: Caller) -> UserOut:
     return users.reset_password(caller, user_id, body)
 

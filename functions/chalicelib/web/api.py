@@ -46,6 +46,11 @@ class Operation:
     access: Access = PUBLIC
     idempotent: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # Statuses the route answers beyond its success status and those openapi.py
+    # derives from the declaration, each with what it means.
+    answers: dict[int, str] = field(default_factory=dict)
+    # What the route's own error answers are instead of the envelope (Open311's).
+    error_body: type[BaseModel] | None = None
 
     @property
     def public(self) -> bool:
@@ -141,7 +146,9 @@ class Resource:
     def route(self, method: str, path: str, *, summary: str,
               body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
               response: type[BaseModel] | None = None, status: int = 200,
-              access: Access | None = None, idempotent: bool = False) -> Callable:
+              access: Access | None = None, idempotent: bool = False,
+              answers: dict[int, str] | None = None,
+              error_body: type[BaseModel] | None = None) -> Callable:
         if access is None:
             raise TypeError(f"{method} {path} declares no access rule; use access.PUBLIC "
                             "for a public route")
@@ -150,7 +157,8 @@ class Resource:
             operation = Operation(method=method, path=API_PREFIX + path, name=handler.__name__,
                                   summary=summary, tag=self.tag, body=body, query=query,
                                   response=response, status=status, access=access,
-                                  idempotent=idempotent)
+                                  idempotent=idempotent, answers=answers or {},
+                                  error_body=error_body)
             OPERATIONS.append(operation)
             blueprint = self.blueprint
             wants_caller = "caller" in inspect.signature(handler).parameters

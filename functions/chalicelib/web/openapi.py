@@ -2,9 +2,10 @@
 pydantic models that validate requests and shape responses."""
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from chalicelib.web.api import Operation, Schema
@@ -12,10 +13,16 @@ from chalicelib.web.api import Operation, Schema
 REF = "#/components/schemas/{model}"
 
 
+class ErrorDetail(Schema):
+    field: str
+    message: str
+    type: str | None = Field(None, description="What failed, for a validation error")
+
+
 class ErrorBody(Schema):
     code: str
     message: str
-    details: list[dict[str, Any]]
+    details: list[ErrorDetail]
     request_id: str
 
 
@@ -23,17 +30,41 @@ class ErrorEnvelope(Schema):
     error: ErrorBody
 
 
-ERROR_STATUSES = {
-    "400": "Malformed JSON or a field that fails validation",
-    "401": "Missing, bad or expired credentials",
-    "403": "Outside the caller's scope or role",
-    "404": "Not found",
-    "409": "Conflict with the current state",
-    "413": "Body too large",
-    "415": "Body is not application/json",
-    "429": "Too many requests",
-    "500": "Internal error",
-}
+class Document(Schema):
+    """This document."""
+
+    openapi: str
+    info: dict[str, Any]
+    paths: dict[str, Any]
+    components: dict[str, Any]
+
+
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def _every(op: Operation) -> bool:
+    return True
+
+
+# The answers every route can give and those its declaration implies; a route
+# declares the others itself (`answers`).
+DERIVED_ANSWERS: tuple[tuple[int, str, Callable[[Operation], bool]], ...] = (
+    (400, "A query parameter it does not take, bad JSON or a field that fails validation",
+     _every),
+    (401, "Missing, bad or expired credentials", lambda op: not op.public),
+    (403, "Outside the caller's role or scope, or not an operation of the API key",
+     lambda op: not op.public),
+    (404, "Not found, or an id of a shape this system never gives", lambda op: "{" in op.path),
+    (409, "Changed since read, a value taken, a step not open, or a reused Idempotency-Key",
+     lambda op: op.idempotent),
+    (413, "Body too large", lambda op: op.method in BODY_METHODS),
+    (415, "Body is not application/json", lambda op: op.body is not None),
+    (429, "Too many requests: the stage's throttling", _every),
+    (500, "Internal error", _every),
+    (503, "The database or object storage cannot be reached: retry after Retry-After", _every),
+)
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
+                               "schema": {"type": "integer"}}}
 
 
 def build(operations: list[Operation], title: str = "Wangge API",
@@ -46,9 +77,17 @@ def build(operations: list[Operation], title: str = "Wangge API",
             models.append((op.query, "validation"))
         if op.response is not None:
             models.append((op.response, "serialization"))
+        if op.error_body is not None:
+            models.append((op.error_body, "serialization"))
     refs, definitions = models_json_schema(list(dict.fromkeys(models)), ref_template=REF)
     components = definitions.get("$defs", {})
-    error_ref = refs[(ErrorEnvelope, "serialization")]
+
+    def answer(description: str, model: type[BaseModel] | None) -> dict[str, Any]:
+        entry: dict[str, Any] = {"description": description}
+        if model is not None:
+            entry["content"] = {"application/json": {
+                "schema": refs[(model, "serialization")]}}
+        return entry
 
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
@@ -60,7 +99,6 @@ def build(operations: list[Operation], title: str = "Wangge API",
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                 for name in re.findall(r"{(\w+)}", op.path)
             ],
-            "responses": {},
         }
         if op.query is not None:
             schema = op.query.model_json_schema(ref_template=REF)
@@ -71,16 +109,17 @@ def build(operations: list[Operation], title: str = "Wangge API",
         if op.body is not None:
             entry["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": refs[(op.body, "validation")]}}}
-        success: dict[str, Any] = {"description": "Success"}
-        if op.response is not None:
-            success["content"] = {"application/json": {
-                "schema": refs[(op.response, "serialization")]}}
-        entry["responses"][str(op.status)] = success
-        for status, description in ERROR_STATUSES.items():
-            if op.public and status in ("401", "403"):
-                continue
-            entry["responses"][status] = {"description": description, "content": {
-                "application/json": {"schema": error_ref}}}
+        responses = {op.status: answer("Success", op.response if op.status != 204 else None)}
+        for status, description, applies in DERIVED_ANSWERS:
+            if applies(op):
+                responses[status] = answer(description, ErrorEnvelope)
+        for status, description in op.answers.items():
+            model = op.response if status < 400 else op.error_body or ErrorEnvelope
+            responses[status] = answer(description, model)
+        for status in (429, 503):
+            if status in responses:
+                responses[status]["headers"] = RETRY_AFTER
+        entry["responses"] = {str(status): responses[status] for status in sorted(responses)}
         if not op.public:
             entry["security"] = [{"bearer": []}]
         paths.setdefault(op.path, {})[op.method.lower()] = entry
