@@ -12,7 +12,7 @@ def test_level_follows_code_length(code, level):
 
 
 @pytest.mark.parametrize("code", ["", "14082", "1408251", "14082510220", "14082a102201",
-                                  "001234", "14082510220103051"])
+                                  "001234", "14082510220103051", "14082\n"])
 def test_malformed_codes_are_rejected(code):
     with pytest.raises(InvalidInput) as raised:
         grid_codes.depth_of(code)

@@ -31,11 +31,11 @@ LEVELS: tuple[Level, ...] = (
 LEVEL_BY_KEY = {level.key: level for level in LEVELS}
 DEPTH_BY_LENGTH = {level.length: depth for depth, level in enumerate(LEVELS)}
 DIVISION_CODE_LENGTH = 12
-_DIGITS = re.compile(r"^[0-9]+$")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def depth_of(code: str, field: str = "code") -> int:
-    if not _DIGITS.match(code or "") or len(code) not in DEPTH_BY_LENGTH:
+    if not _DIGITS.fullmatch(code or "") or len(code) not in DEPTH_BY_LENGTH:
         lengths = ", ".join(str(level.length) for level in LEVELS)
         raise InvalidInput(field, f"A grid code is {lengths} digits long")
     if code.startswith("00"):
