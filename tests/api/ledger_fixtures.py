@@ -10,9 +10,11 @@ from datetime import date, timedelta
 from tests.conftest import new_phone
 
 _pretending = False
-# What the record makers hand out while pretending: ids that exist nowhere.
-PLACEHOLDER = {"household_id": "none", "resident_id": "none", "rental_id": "none",
-               "tenant_id": "none", "worker_id": "none", "assignment_id": "none",
+# What the record makers hand out while pretending: ids of the system's shape that
+# exist nowhere.
+NOWHERE = "0" * 32
+PLACEHOLDER = {"household_id": NOWHERE, "resident_id": NOWHERE, "rental_id": NOWHERE,
+               "tenant_id": NOWHERE, "worker_id": NOWHERE, "assignment_id": NOWHERE,
                "version": 1}
 
 

@@ -1,6 +1,7 @@
 from chalicelib.domain.case_flow import CHECKERS, REPORTERS
 from chalicelib.domain.roles import COUNTY_ADMIN, EVERYONE
 from chalicelib.lazy import lazy
+from chalicelib.schemas.base import GridCode, RecordId
 from chalicelib.schemas.cases import (
     AttachmentConfirm,
     CaseCreate,
@@ -54,34 +55,34 @@ def list_cases(query: CaseListQuery, caller: Caller) -> CasePage:
 @resource.get("/cases/{case_id}", summary="A case with its timeline and the actions open to "
               "the caller; ?reveal=true unmasks the reporter (audited)", query=RevealQuery,
               response=CaseDetail, access=CASE_READERS)
-def get_case(case_id: str, query: RevealQuery, caller: Caller) -> CaseDetail:
+def get_case(case_id: RecordId, query: RevealQuery, caller: Caller) -> CaseDetail:
     return cases.get_case(caller, case_id, reveal=query.reveal)
 
 
 @resource.post("/cases/{case_id}/transitions", summary="Take a step of the loop: register, "
                "reject, dispatch, accept, handle, verify, send_back, close, escalate, reopen",
                body=Transition, response=CaseDetail, access=CASE_ACTORS, idempotent=True)
-def take_transition(case_id: str, body: Transition, caller: Caller) -> CaseDetail:
+def take_transition(case_id: RecordId, body: Transition, caller: Caller) -> CaseDetail:
     return cases.take_transition(caller, case_id, body)
 
 
 @resource.post("/cases/{case_id}/comments", summary="Add a comment to the timeline",
                body=CommentCreate, response=CaseDetail, status=201, access=CASE_ACTORS,
                idempotent=True)
-def comment_case(case_id: str, body: CommentCreate, caller: Caller) -> CaseDetail:
+def comment_case(case_id: RecordId, body: CommentCreate, caller: Caller) -> CaseDetail:
     return cases.comment(caller, case_id, body.note)
 
 
 @resource.post("/cases/{case_id}/first-contact", summary="Record the first contact with the "
                "reporter (首次联系)", response=CaseDetail, access=CASE_ACTORS, idempotent=True)
-def record_first_contact(case_id: str, caller: Caller) -> CaseDetail:
+def record_first_contact(case_id: RecordId, caller: Caller) -> CaseDetail:
     return cases.first_contact(caller, case_id)
 
 
 @resource.post("/cases/{case_id}/satisfaction", summary="Record the follow-up call (回访)",
                body=SatisfactionCreate, response=CaseDetail,
                access=Access(roles=CHECKERS), idempotent=True)
-def record_satisfaction(case_id: str, body: SatisfactionCreate, caller: Caller) -> CaseDetail:
+def record_satisfaction(case_id: RecordId, body: SatisfactionCreate, caller: Caller) -> CaseDetail:
     cases.rate(caller, case_id, body.result, body.note)
     return cases.get_case(caller, case_id)
 
@@ -90,14 +91,14 @@ def record_satisfaction(case_id: str, body: SatisfactionCreate, caller: Caller) 
                "upload a photo straight to storage", body=UploadRequest, response=Upload,
                status=201, access=CASE_ACTORS,
                answers={409: "The case holds as many attachments as it may"})
-def start_upload(case_id: str, body: UploadRequest, caller: Caller) -> Upload:
+def start_upload(case_id: RecordId, body: UploadRequest, caller: Caller) -> Upload:
     return case_attachments.start_upload(caller, case_id, body)
 
 
 @resource.post("/cases/{case_id}/attachments", summary="Attach an uploaded photo to the case",
                body=AttachmentConfirm, response=CaseDetail, status=201, access=CASE_ACTORS,
                answers={409: "Attached already, or the case holds as many as it may"})
-def confirm_attachment(case_id: str, body: AttachmentConfirm, caller: Caller) -> CaseDetail:
+def confirm_attachment(case_id: RecordId, body: AttachmentConfirm, caller: Caller) -> CaseDetail:
     return case_attachments.confirm(caller, case_id, body.attachment_id)
 
 
@@ -111,7 +112,7 @@ def list_categories(query: CategoryQuery, caller: Caller) -> CategoryList:
               "time limits", body=CategoryUpdate, response=CategoryOut,
               access=Access(roles=frozenset({COUNTY_ADMIN}), scope=path_param("county")),
               answers={409: "Changed by someone else since it was read: reload and retry"})
-def put_category(county: str, code: str, body: CategoryUpdate, caller: Caller) -> CategoryOut:
+def put_category(county: GridCode, code: str, body: CategoryUpdate, caller: Caller) -> CategoryOut:
     return case_catalogue.put_category(caller, county, code, body)
 
 

@@ -1,5 +1,6 @@
 from chalicelib.domain.roles import ADMINS, EVERYONE, GRID_MANAGERS
 from chalicelib.lazy import lazy
+from chalicelib.schemas.base import GridCode, RecordId
 from chalicelib.schemas.common import PageQuery
 from chalicelib.schemas.grids import (
     GridCounts,
@@ -42,20 +43,20 @@ def create_grid(body: GridCreate) -> GridOut:
 
 @resource.get("/grids/{code}", summary="A grid by its unified code", response=GridOut,
               access=READ)
-def get_grid(code: str) -> GridOut:
+def get_grid(code: GridCode) -> GridOut:
     return grids.get_grid(code)
 
 
 @resource.patch("/grids/{code}", summary="Rename a grid, set its leader, party group, "
                 "boundary or notes", body=GridUpdate, response=GridOut,
                 access=Access(roles=GRID_MANAGERS, scope=path_param("code")), idempotent=True)
-def update_grid(code: str, body: GridUpdate, caller: Caller) -> GridOut:
+def update_grid(code: GridCode, body: GridUpdate, caller: Caller) -> GridOut:
     return grids.update_grid(caller, code, body)
 
 
 @resource.post("/grids/{code}/retire", summary="Retire a grid that holds nothing any more",
                body=GridRetire, response=GridOut, access=ADMIN, idempotent=True)
-def retire_grid(code: str, body: GridRetire, caller: Caller) -> GridOut:
+def retire_grid(code: GridCode, body: GridRetire, caller: Caller) -> GridOut:
     return grids.retire_grid(caller, code, body)
 
 
@@ -63,7 +64,7 @@ def retire_grid(code: str, body: GridRetire, caller: Caller) -> GridOut:
                "(every code below is recomputed; poll the move until done)",
                body=GridMoveRequest, response=GridMoveOut, status=202, access=ADMIN,
                idempotent=True)
-def move_grid(code: str, body: GridMoveRequest, caller: Caller) -> GridMoveOut:
+def move_grid(code: GridCode, body: GridMoveRequest, caller: Caller) -> GridMoveOut:
     return grid_moves.start_move(caller, code, body)
 
 
@@ -71,31 +72,31 @@ def move_grid(code: str, body: GridMoveRequest, caller: Caller) -> GridMoveOut:
               response=GridMoveOut,
               access=Access(roles=ADMINS, scope=lambda p: grid_moves.scope_of_move(
                   p.path["move_id"])))
-def get_grid_move(move_id: str) -> GridMoveOut:
+def get_grid_move(move_id: RecordId) -> GridMoveOut:
     return grid_moves.get_move(move_id)
 
 
 @resource.get("/grids/{code}/children", summary="The direct children of a grid",
               query=PageQuery, response=GridPage, access=READ)
-def list_children(code: str, query: PageQuery) -> GridPage:
+def list_children(code: GridCode, query: PageQuery) -> GridPage:
     return grids.list_children(code, limit=query.limit, cursor=query.cursor)
 
 
 @resource.get("/grids/{code}/subtree", summary="Every grid below a grid, level by level",
               query=SubtreeQuery, response=GridPage, access=READ)
-def list_subtree(code: str, query: SubtreeQuery) -> GridPage:
+def list_subtree(code: GridCode, query: SubtreeQuery) -> GridPage:
     return grids.list_subtree(code, level=query.level, limit=query.limit, cursor=query.cursor)
 
 
 @resource.get("/grids/{code}/counts", summary="Ledger totals of a grid and of each child "
               "(households, residents, floating, key groups, rentals, tenants, workers)",
               response=GridCounts, access=READ)
-def grid_counts(code: str) -> GridCounts:
+def grid_counts(code: GridCode) -> GridCounts:
     return grids.grid_counts(code)
 
 
 @resource.get("/grids/{code}/uncovered", summary="Micro-grids of a subtree no worker covers",
               query=PageQuery, response=UncoveredPage,
               access=Access(roles=EVERYONE, scope=path_param("code")))
-def uncovered_micro_grids(code: str, query: PageQuery) -> UncoveredPage:
+def uncovered_micro_grids(code: GridCode, query: PageQuery) -> UncoveredPage:
     return grids.uncovered_micro_grids(code, limit=query.limit, cursor=query.cursor)

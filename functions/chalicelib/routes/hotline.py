@@ -2,6 +2,7 @@ from chalice import Response
 
 from chalicelib.domain.roles import ADMINS
 from chalicelib.lazy import lazy
+from chalicelib.schemas.base import CallbackId, TicketId
 from chalicelib.schemas.hotline import (
     CallbackOut,
     CallbackPage,
@@ -34,7 +35,7 @@ def receive_ticket(body: HotlineTicket, caller: Caller):
 
 @resource.get("/hotline/tickets/{ticket_id}", summary="The status of a ticket's case",
               response=HotlineStatus, access=Access(machine_operation="cases.read"))
-def read_ticket(ticket_id: str, caller: Caller) -> HotlineStatus:
+def read_ticket(ticket_id: TicketId, caller: Caller) -> HotlineStatus:
     return hotline.read(caller, ticket_id)
 
 
@@ -42,7 +43,7 @@ def read_ticket(ticket_id: str, caller: Caller) -> HotlineStatus:
                "satisfaction result (回访)", body=FollowUp, response=HotlineStatus,
                access=Access(machine_operation="cases.follow_up"),
                answers={409: "The case is not closed yet, or its follow-up is recorded"})
-def follow_up_ticket(ticket_id: str, body: FollowUp, caller: Caller) -> HotlineStatus:
+def follow_up_ticket(ticket_id: TicketId, body: FollowUp, caller: Caller) -> HotlineStatus:
     return hotline.follow_up(caller, ticket_id, body.result, body.note)
 
 
@@ -57,5 +58,5 @@ def list_callbacks(query: CallbackQuery, caller: Caller) -> CallbackPage:
 @resource.post("/hotline/callbacks/{callback_id}/retry", summary="Queue a failed callback "
                "again", response=CallbackOut, access=Access(roles=ADMINS),
                answers={409: "Only a failed callback can be retried"})
-def retry_callback(callback_id: str, caller: Caller) -> CallbackOut:
+def retry_callback(callback_id: CallbackId, caller: Caller) -> CallbackOut:
     return hotline.retry_callback(caller, callback_id)

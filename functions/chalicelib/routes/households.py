@@ -1,5 +1,6 @@
 from chalicelib.domain.roles import EVERYONE, LEDGER_KEEPERS
 from chalicelib.lazy import lazy
+from chalicelib.schemas.base import RecordId
 from chalicelib.schemas.ledgers import (
     HouseholdCreate,
     HouseholdListQuery,
@@ -69,33 +70,33 @@ def list_households(query: HouseholdListQuery, caller: Caller) -> HouseholdPage:
 
 @resource.get("/households/{household_id}", summary="A household with its members (masked)",
               response=HouseholdOut, access=Access(roles=EVERYONE, scope=_household))
-def get_household(household_id: str) -> HouseholdOut:
+def get_household(household_id: RecordId) -> HouseholdOut:
     return households.get_household(household_id)
 
 
 @resource.patch("/households/{household_id}", summary="Edit a household's address, head or notes",
                 body=HouseholdUpdate, response=HouseholdOut, access=KEEP_HOUSEHOLD, idempotent=True)
-def update_household(household_id: str, body: HouseholdUpdate, caller: Caller) -> HouseholdOut:
+def update_household(household_id: RecordId, body: HouseholdUpdate, caller: Caller) -> HouseholdOut:
     return households.update_household(caller, household_id, body)
 
 
 @resource.post("/households/{household_id}/move", summary="Move a household, with its members, "
                "to another micro-grid (its history keeps the old one)", body=HouseholdMove,
                response=HouseholdOut, access=KEEP_HOUSEHOLD, idempotent=True)
-def move_household(household_id: str, body: HouseholdMove, caller: Caller) -> HouseholdOut:
+def move_household(household_id: RecordId, body: HouseholdMove, caller: Caller) -> HouseholdOut:
     return households.move_household(caller, household_id, body)
 
 
 @resource.delete("/households/{household_id}", summary="Remove a household and its members",
                  query=VersionQuery, status=204, access=KEEP_HOUSEHOLD, idempotent=True)
-def delete_household(household_id: str, query: VersionQuery, caller: Caller) -> None:
+def delete_household(household_id: RecordId, query: VersionQuery, caller: Caller) -> None:
     households.delete_household(caller, household_id, query.version)
 
 
 @resource.post("/households/{household_id}/residents", summary="Add a member to a household",
                body=ResidentIn, response=ResidentOut, status=201, idempotent=True,
                access=KEEP_HOUSEHOLD)
-def add_resident(household_id: str, body: ResidentIn, caller: Caller) -> ResidentOut:
+def add_resident(household_id: RecordId, body: ResidentIn, caller: Caller) -> ResidentOut:
     return households.add_resident(caller, household_id, body)
 
 
@@ -109,17 +110,17 @@ def list_residents(query: ResidentListQuery, caller: Caller) -> ResidentPage:
 @resource.get("/residents/{resident_id}", summary="A resident; ?reveal=true unmasks the ID "
               "number and phone (audited)", query=RevealQuery, response=ResidentOut,
               access=Access(roles=EVERYONE, scope=_resident))
-def get_resident(resident_id: str, query: RevealQuery, caller: Caller) -> ResidentOut:
+def get_resident(resident_id: RecordId, query: RevealQuery, caller: Caller) -> ResidentOut:
     return households.get_resident(caller, resident_id, reveal=query.reveal)
 
 
 @resource.patch("/residents/{resident_id}", summary="Edit a resident", body=ResidentUpdate,
                 response=ResidentOut, access=KEEP_RESIDENT, idempotent=True)
-def update_resident(resident_id: str, body: ResidentUpdate, caller: Caller) -> ResidentOut:
+def update_resident(resident_id: RecordId, body: ResidentUpdate, caller: Caller) -> ResidentOut:
     return households.update_resident(caller, resident_id, body)
 
 
 @resource.delete("/residents/{resident_id}", summary="Remove a resident from the ledger",
                  query=VersionQuery, status=204, access=KEEP_RESIDENT, idempotent=True)
-def delete_resident(resident_id: str, query: VersionQuery, caller: Caller) -> None:
+def delete_resident(resident_id: RecordId, query: VersionQuery, caller: Caller) -> None:
     households.delete_resident(caller, resident_id, query.version)

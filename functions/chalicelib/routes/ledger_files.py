@@ -3,6 +3,7 @@ from chalice import Response
 from chalicelib.domain.roles import LEDGER_KEEPERS
 from chalicelib.errors import InvalidInput
 from chalicelib.lazy import lazy
+from chalicelib.schemas.base import RecordId
 from chalicelib.schemas.ledger_files import (
     ExportJob,
     ExportRequest,
@@ -49,7 +50,7 @@ def ledger_import(body: ImportRequest, caller: Caller) -> Response:
 
 @resource.get("/ledger-imports/{import_id}", summary="An import and how far it has got",
               response=ImportJob, access=KEEPERS)
-def get_ledger_import(import_id: str, caller: Caller) -> ImportJob:
+def get_ledger_import(import_id: RecordId, caller: Caller) -> ImportJob:
     return ledger_files.get_import(caller, import_id)
 
 
@@ -63,5 +64,5 @@ def ledger_export(body: ExportRequest, caller: Caller) -> ExportJob:
 
 @resource.get("/ledger-exports/{export_id}", summary="An export; its link once done",
               response=ExportJob, access=Access(roles=LEDGER_KEEPERS | {"dispatcher"}))
-def get_ledger_export(export_id: str, caller: Caller) -> ExportJob:
+def get_ledger_export(export_id: RecordId, caller: Caller) -> ExportJob:
     return ledger_files.get_export(caller, export_id)

@@ -11,6 +11,7 @@ from chalice import Response
 from pydantic import ConfigDict
 
 from chalicelib.lazy import lazy
+from chalicelib.schemas.base import Schema
 from chalicelib.schemas.open311 import (
     GeoReportErrors,
     Receipts,
@@ -29,7 +30,7 @@ BAD_PARAMETER = "A parameter GeoReport does not allow, or one missing"
 NO_SUCH = "No such service or service request, or a format other than .json"
 
 
-class Open311Query(api.Schema):
+class Open311Query(Schema):
     """GeoReport's parameters; checked by the use case, so that a bad one is
     answered in GeoReport's error format."""
 

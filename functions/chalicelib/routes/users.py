@@ -1,5 +1,6 @@
 from chalicelib.domain.roles import ADMINS
 from chalicelib.lazy import lazy
+from chalicelib.schemas.base import ApiKeyId, RecordId
 from chalicelib.schemas.common import PageQuery
 from chalicelib.schemas.users import (
     ApiKeyCreate,
@@ -52,14 +53,14 @@ def list_users(query: UserListQuery, caller: Caller) -> UserPage:
 
 @resource.get("/users/{user_id}", summary="A user; ?reveal=true unmasks the phone (audited)",
               query=RevealQuery, response=UserOut, access=ADMIN_OF_USER)
-def get_user(user_id: str, query: RevealQuery, caller: Caller) -> UserOut:
+def get_user(user_id: RecordId, query: RevealQuery, caller: Caller) -> UserOut:
     return users.get_user(caller, user_id, reveal=query.reveal)
 
 
 @resource.patch("/users/{user_id}", summary="Rename, change role or scope, disable or enable",
                 body=UserUpdate, response=UserOut, access=ADMIN_OF_USER,
                 answers={409: "Changed by someone else since it was read: reload and retry"})
-def update_user(user_id: str, body: UserUpdate, caller: Caller) -> UserOut:
+def update_user(user_id: RecordId, body: UserUpdate, caller: Caller) -> UserOut:
     return users.update_user(caller, user_id, body)
 
 
@@ -67,7 +68,7 @@ def update_user(user_id: str, body: UserUpdate, caller: Caller) -> UserOut:
                summary="Set a new initial password; the user must change it at next login",
                body=PasswordReset, response=UserOut, access=ADMIN_OF_USER,
                answers={409: "Changed by someone else since it was read: reload and retry"})
-def reset_password(user_id: str, body: PasswordReset, caller: Caller) -> UserOut:
+def reset_password(user_id: RecordId, body: PasswordReset, caller: Caller) -> UserOut:
     return users.reset_password(caller, user_id, body)
 
 
@@ -86,7 +87,7 @@ def list_api_keys(query: PageQuery, caller: Caller) -> ApiKeyPage:
 
 @resource.delete("/api-keys/{key_id}", summary="Revoke an API key", status=204,
                  access=Access(roles=ADMINS, scope=_key_scope))
-def revoke_api_key(key_id: str, caller: Caller) -> None:
+def revoke_api_key(key_id: ApiKeyId, caller: Caller) -> None:
     api_keys.revoke_key(caller, key_id)
 
 

@@ -1,5 +1,6 @@
 from chalicelib.domain.roles import EVERYONE, GRID_MANAGERS
 from chalicelib.lazy import lazy
+from chalicelib.schemas.base import GridCode, RecordId
 from chalicelib.schemas.users import RevealQuery
 from chalicelib.schemas.workers import (
     AssignmentCreate,
@@ -48,48 +49,48 @@ def list_workers(query: WorkerListQuery, caller: Caller) -> WorkerPage:
 @resource.get("/workers/{worker_id}", summary="A worker; ?reveal=true unmasks the phone "
               "(audited)", query=RevealQuery, response=WorkerOut,
               access=Access(roles=EVERYONE, scope=_worker))
-def get_worker(worker_id: str, query: RevealQuery, caller: Caller) -> WorkerOut:
+def get_worker(worker_id: RecordId, query: RevealQuery, caller: Caller) -> WorkerOut:
     return workers.get_worker(caller, worker_id, reveal=query.reveal)
 
 
 @resource.patch("/workers/{worker_id}", summary="Edit a worker", body=WorkerUpdate,
                 response=WorkerOut, access=Access(roles=GRID_MANAGERS, scope=_worker),
                 idempotent=True)
-def update_worker(worker_id: str, body: WorkerUpdate, caller: Caller) -> WorkerOut:
+def update_worker(worker_id: RecordId, body: WorkerUpdate, caller: Caller) -> WorkerOut:
     return workers.update_worker(caller, worker_id, body)
 
 
 @resource.post("/workers/{worker_id}/leave", summary="The worker leaves (离职): every "
                "assignment ends, the record stays", body=WorkerLeave, response=WorkerOut,
                access=Access(roles=GRID_MANAGERS, scope=_worker), idempotent=True)
-def worker_leaves(worker_id: str, body: WorkerLeave, caller: Caller) -> WorkerOut:
+def worker_leaves(worker_id: RecordId, body: WorkerLeave, caller: Caller) -> WorkerOut:
     return workers.leave(caller, worker_id, body)
 
 
 @resource.get("/workers/{worker_id}/assignments", summary="A worker's assignments, past and "
               "present", response=AssignmentPage, access=Access(roles=EVERYONE, scope=_worker))
-def worker_assignments(worker_id: str) -> AssignmentPage:
+def worker_assignments(worker_id: RecordId) -> AssignmentPage:
     return workers.assignments_of_worker(worker_id)
 
 
 @resource.post("/workers/{worker_id}/assignments", summary="Assign a worker to a micro-grid",
                body=AssignmentCreate, response=AssignmentOut, status=201,
                access=Access(roles=GRID_MANAGERS, scope=body_field("grid_code")), idempotent=True)
-def assign_worker(worker_id: str, body: AssignmentCreate, caller: Caller) -> AssignmentOut:
+def assign_worker(worker_id: RecordId, body: AssignmentCreate, caller: Caller) -> AssignmentOut:
     return workers.assign(caller, worker_id, body)
 
 
 @resource.post("/assignments/{assignment_id}/end", summary="End an assignment",
                body=AssignmentEnd, response=AssignmentOut,
                access=Access(roles=GRID_MANAGERS, scope=_assignment), idempotent=True)
-def end_assignment(assignment_id: str, body: AssignmentEnd, caller: Caller) -> AssignmentOut:
+def end_assignment(assignment_id: RecordId, body: AssignmentEnd, caller: Caller) -> AssignmentOut:
     return workers.end_assignment(caller, assignment_id, body)
 
 
 @resource.get("/grids/{code}/assignments", summary="Who covers (and covered) the grids of a "
               "subtree", query=AssignmentListQuery, response=AssignmentPage,
               access=Access(roles=EVERYONE, scope=path_param("code")))
-def grid_assignments(code: str, query: AssignmentListQuery) -> AssignmentPage:
+def grid_assignments(code: GridCode, query: AssignmentListQuery) -> AssignmentPage:
     return workers.assignments_in_grid(code, active_only=query.active, limit=query.limit,
                                        cursor=query.cursor)
 
@@ -98,5 +99,5 @@ def grid_assignments(code: str, query: AssignmentListQuery) -> AssignmentPage:
                "another (交接), in one write", body=Handover, response=AssignmentOut,
                status=201, access=Access(roles=GRID_MANAGERS, scope=path_param("code")),
                idempotent=True)
-def hand_over(code: str, body: Handover, caller: Caller) -> AssignmentOut:
+def hand_over(code: GridCode, body: Handover, caller: Caller) -> AssignmentOut:
     return workers.handover(caller, code, body)

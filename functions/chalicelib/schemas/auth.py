@@ -3,22 +3,22 @@ from typing import Literal
 from pydantic import Field
 
 from chalicelib.domain.roles import ROLES
-from chalicelib.web.api import Schema
+from chalicelib.schemas.base import Body, MultilineText, Schema
 
 PHONE = r"^1[0-9]{10}$"
 Role = Literal[ROLES]  # type: ignore[valid-type]
 
 
-class LoginRequest(Schema):
+class LoginRequest(Body):
     phone: str = Field(pattern=PHONE, description="11-digit mobile number")
     password: str = Field(min_length=1, max_length=128)
 
 
-class RefreshRequest(Schema):
+class RefreshRequest(Body):
     refresh_token: str = Field(min_length=1, max_length=256)
 
 
-class PasswordChange(Schema):
+class PasswordChange(Body):
     current_password: str = Field(min_length=1, max_length=128)
     new_password: str = Field(min_length=1, max_length=128)
 
@@ -45,7 +45,7 @@ class Session(Schema):
     user: Profile
 
 
-class ProfileUpdate(Schema):
+class ProfileUpdate(Body):
     name: str | None = Field(None, min_length=1, max_length=40)
-    note: str | None = Field(None, max_length=500)
+    note: MultilineText | None = Field(None, max_length=500)
     version: int = Field(ge=1, description="The version this edit was made on")

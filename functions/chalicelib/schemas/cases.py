@@ -4,8 +4,8 @@ from typing import Literal
 from pydantic import Field
 
 from chalicelib.domain.case_flow import ACTIONS, PRIORITIES, SATISFACTION, STATES
+from chalicelib.schemas.base import Body, GridCode, MultilineText, Query, RecordId, Schema
 from chalicelib.schemas.common import PageQuery
-from chalicelib.web.api import Schema
 
 State = Literal[STATES]  # type: ignore[valid-type]
 Action = Literal[ACTIONS]  # type: ignore[valid-type]
@@ -15,10 +15,10 @@ CONTACT_PHONE = r"^\+?[0-9][0-9-]{4,19}$"
 LIMIT = r"^[1-9][0-9]{0,2}(h|wd)$"
 
 
-class CaseCreate(Schema):
+class CaseCreate(Body):
     category: str = Field(min_length=1, max_length=40)
-    grid_code: str = Field(description="The grid where it happens, usually a micro-grid")
-    description: str = Field(min_length=1, max_length=2000)
+    grid_code: GridCode = Field(description="The grid where it happens, usually a micro-grid")
+    description: MultilineText = Field(min_length=1, max_length=2000)
     source: Literal["worker", "resident", "patrol"] = "worker"
     priority: Priority = "normal"
     lat: float | None = Field(None, ge=-90, le=90)
@@ -28,26 +28,26 @@ class CaseCreate(Schema):
     reporter_phone: str | None = Field(None, pattern=CONTACT_PHONE, description="Personal data")
 
 
-class Transition(Schema):
+class Transition(Body):
     action: Action
     version: int = Field(ge=0, description="The case version the decision was made on")
-    note: str | None = Field(None, max_length=2000)
-    worker_id: str | None = Field(None, description="dispatch: the worker who will handle it")
-    grid_code: str | None = Field(None, description="dispatch: the level it is handled at")
-    attachment_ids: list[str] = Field(default_factory=list, max_length=20,
+    note: MultilineText | None = Field(None, max_length=2000)
+    worker_id: RecordId | None = Field(None, description="dispatch: the worker who will handle it")
+    grid_code: GridCode | None = Field(None, description="dispatch: the level it is handled at")
+    attachment_ids: list[RecordId] = Field(default_factory=list, max_length=20,
                                       description="handle: photos of the result")
 
 
-class CommentCreate(Schema):
-    note: str = Field(min_length=1, max_length=2000)
+class CommentCreate(Body):
+    note: MultilineText = Field(min_length=1, max_length=2000)
 
 
-class SatisfactionCreate(Schema):
+class SatisfactionCreate(Body):
     result: Satisfaction
-    note: str | None = Field(None, max_length=500)
+    note: MultilineText | None = Field(None, max_length=500)
 
 
-class UploadRequest(Schema):
+class UploadRequest(Body):
     content_type: Literal["image/jpeg", "image/png", "image/webp", "image/heic"]
     size: int = Field(ge=1, le=10 * 1024 * 1024, description="Bytes")
 
@@ -59,8 +59,8 @@ class Upload(Schema):
     expires_at: datetime
 
 
-class AttachmentConfirm(Schema):
-    attachment_id: str = Field(min_length=8, max_length=64)
+class AttachmentConfirm(Body):
+    attachment_id: RecordId
 
 
 class AttachmentOut(Schema):
@@ -141,7 +141,8 @@ class CaseListQuery(PageQuery):
         "subtree", description="mine: dispatched to me; subtree: by state; overdue; "
         "escalated: waiting at my grid; to_verify: handled, awaiting verification")
     state: State | None = Field(None, description="subtree: the state (default reported)")
-    scope: str | None = Field(None, description="A grid inside your scope; default: your scope")
+    scope: GridCode | None = Field(None, description="A grid inside your scope; default: "
+                                                  "your scope")
     closed: bool = Field(False, description="mine: the closed ones instead of the open ones")
 
 
@@ -161,11 +162,11 @@ class CategoryList(Schema):
     items: list[CategoryOut]
 
 
-class CategoryQuery(Schema):
-    county: str | None = Field(None, description="Default: the county of your scope")
+class CategoryQuery(Query):
+    county: GridCode | None = Field(None, description="Default: the county of your scope")
 
 
-class CategoryUpdate(Schema):
+class CategoryUpdate(Body):
     name_zh: str = Field(min_length=1, max_length=20)
     name_en: str = Field(min_length=1, max_length=40)
     accept: str = Field(pattern=LIMIT, description="e.g. 24h or 3wd (working days)")
@@ -178,8 +179,8 @@ class CategoryUpdate(Schema):
                                                          "category is overwritten")
 
 
-class IndicatorQuery(Schema):
-    grid: str | None = Field(None, description="The subtree root; default: your scope")
+class IndicatorQuery(Query):
+    grid: GridCode | None = Field(None, description="The subtree root; default: your scope")
     month: str | None = Field(None, pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$",
                               description="YYYY-MM, Asia/Shanghai; default: this month")
 

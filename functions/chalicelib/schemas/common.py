@@ -1,9 +1,9 @@
 from pydantic import Field
 
-from chalicelib.web.api import Schema
+from chalicelib.schemas.base import Query, Schema
 
 
-class PageQuery(Schema):
+class PageQuery(Query):
     limit: int = Field(50, ge=1, le=200, description="Items per page")
     cursor: str | None = Field(None, max_length=2048,
                                description="next_cursor of the previous page")

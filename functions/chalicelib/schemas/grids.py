@@ -4,54 +4,61 @@ from typing import Any, Literal
 from pydantic import Field
 
 from chalicelib.domain.grid_codes import LEVEL_BY_KEY
+from chalicelib.schemas.base import Body, GridCode, MultilineText, RecordId, Schema
 from chalicelib.schemas.common import PageQuery
-from chalicelib.web.api import Schema
 
 LevelKey = Literal["county", "town", "village", "grid", "micro"]
 assert set(LevelKey.__args__) == set(LEVEL_BY_KEY)  # noqa: S101 - import-time guard
 
 
-class PartyMember(Schema):
+class PartyMemberIn(Body):
     name: str = Field(min_length=1, max_length=30)
     position: str | None = Field(None, max_length=20, description="e.g. 组长")
-    worker_id: str | None = Field(None, max_length=40)
+    worker_id: RecordId | None = None
+
+
+class PartyMember(Schema):
+    name: str
+    position: str | None
+    worker_id: str | None
 
 
 Boundary = dict[str, Any]
 BOUNDARY_DESCRIPTION = "GeoJSON Polygon or MultiPolygon, WGS 84 longitude/latitude"
 
 
-class GridCreate(Schema):
+class GridCreate(Body):
     name: str = Field(min_length=1, max_length=60)
-    parent_code: str | None = Field(None, description="Omitted only for a county")
-    code: str | None = Field(None, description="Unified code; allocated under the parent "
-                             "when omitted")
-    leader_worker_id: str | None = None
-    party_members: list[PartyMember] = Field(default_factory=list, max_length=50)
+    parent_code: GridCode | None = Field(None, description="Omitted only for a county")
+    code: GridCode | None = Field(None, description="Unified code; allocated under the parent "
+                                  "when omitted")
+    leader_worker_id: RecordId | None = None
+    party_members: list[PartyMemberIn] = Field(default_factory=list, max_length=50)
     boundary: Boundary | None = Field(None, description=BOUNDARY_DESCRIPTION)
-    notes: str | None = Field(None, max_length=2000)
+    notes: MultilineText | None = Field(None, max_length=2000)
 
 
-class GridUpdate(Schema):
+class GridUpdate(Body):
     version: int = Field(description="The version read; a newer one on the server is a 409")
     name: str | None = Field(None, min_length=1, max_length=60)
-    leader_worker_id: str | None = Field(None, description="Empty string removes the leader")
-    party_members: list[PartyMember] | None = Field(None, max_length=50)
+    leader_worker_id: RecordId | Literal[""] | None = Field(
+        None, description="Empty string removes the leader")
+    party_members: list[PartyMemberIn] | None = Field(None, max_length=50)
     boundary: Boundary | None = Field(None, description=BOUNDARY_DESCRIPTION + "; {} removes it")
-    notes: str | None = Field(None, max_length=2000)
+    notes: MultilineText | None = Field(None, max_length=2000)
 
 
-class GridRetire(Schema):
+class GridRetire(Body):
     version: int
-    reason: str = Field(min_length=2, max_length=200)
+    reason: MultilineText = Field(min_length=2, max_length=200)
 
 
-class GridMoveRequest(Schema):
+class GridMoveRequest(Body):
     version: int = Field(description="The version of the grid being moved")
-    parent_code: str = Field(description="The new parent")
-    code: str | None = Field(None, description="The grid's new code; allocated under the new "
-                             "parent when omitted (villages and towns must give their "
-                             "statistical division code)")
+    parent_code: GridCode = Field(description="The new parent")
+    code: GridCode | None = Field(None, description="The grid's new code; allocated under the "
+                                  "new parent when omitted (villages and towns must give their "
+                                  "statistical division code)")
 
 
 class GridMoveOut(Schema):

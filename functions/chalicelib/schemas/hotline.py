@@ -3,28 +3,27 @@ from typing import Literal
 
 from pydantic import Field
 
+from chalicelib.schemas.base import Body, GridCode, Moment, MultilineText, Schema, TicketId
 from chalicelib.schemas.cases import CONTACT_PHONE, Satisfaction, State
 from chalicelib.schemas.common import PageQuery
-from chalicelib.web.api import Schema
 
 
-class HotlineTicket(Schema):
-    ticket_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$",
-                           description="The 12345 ticket number; a retry with it is harmless")
+class HotlineTicket(Body):
+    ticket_id: TicketId = Field(description="The 12345 ticket number; a retry with it is harmless")
     category: str = Field("other", max_length=40, description="A case category code")
     urgency: Literal["emergency", "utilities", "normal"] = Field(
         "normal", description="Dispatch within 1 h (emergency), 2 h (water, power, gas, "
         "heating) or 24 h")
-    grid_code: str = Field(description="Where it happens, within the API key's scope")
-    description: str = Field(min_length=1, max_length=2000)
+    grid_code: GridCode = Field(description="Where it happens, within the API key's scope")
+    description: MultilineText = Field(min_length=1, max_length=2000)
     address: str | None = Field(None, max_length=200)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     caller_name: str | None = Field(None, max_length=40, description="Personal data")
     caller_phone: str | None = Field(None, pattern=CONTACT_PHONE, description="Personal data")
-    received_at: datetime | None = Field(None, description="When the call came in; default now")
-    due_at: datetime | None = Field(None, description="The ticket's own deadline to close "
-                                                      "(办结时限); default from the category")
+    received_at: Moment | None = Field(None, description="When the call came in; default now")
+    due_at: Moment | None = Field(None, description="The ticket's own deadline to close "
+                                                    "(办结时限); default from the category")
     callback_url: str | None = Field(None, max_length=500,
                                      description="POSTed a JSON notice when the case closes")
 
@@ -46,9 +45,9 @@ class HotlineStatus(Schema):
     updated_at: datetime | None
 
 
-class FollowUp(Schema):
+class FollowUp(Body):
     result: Satisfaction = Field(description="The follow-up call (回访)")
-    note: str | None = Field(None, max_length=500)
+    note: MultilineText | None = Field(None, max_length=500)
 
 
 class CallbackOut(Schema):
@@ -71,4 +70,4 @@ class CallbackPage(Schema):
 
 class CallbackQuery(PageQuery):
     status: Literal["pending", "delivered", "failed"] = "failed"
-    scope: str | None = None
+    scope: GridCode | None = None

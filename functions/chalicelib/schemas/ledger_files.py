@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from chalicelib.web.api import Schema
+from chalicelib.schemas.base import Body, GridCode, RecordId, Schema
 
 ImportKind = Literal["households", "rentals"]
 ExportKind = Literal["households", "residents", "rentals", "tenants"]
@@ -18,7 +18,7 @@ class LedgerTemplate(Schema):
     url: str = Field(description="A link to the .xlsx, valid for 15 minutes")
 
 
-class UploadRequest(Schema):
+class UploadRequest(Body):
     kind: ImportKind
     filename: str = Field(min_length=1, max_length=200)
     size: int = Field(ge=1, description="The file's size in bytes (at most 10 MB)")
@@ -31,8 +31,8 @@ class UploadForm(Schema):
     expires_at: datetime
 
 
-class ImportRequest(Schema):
-    upload_id: str = Field(min_length=8, max_length=64)
+class ImportRequest(Body):
+    upload_id: RecordId
     kind: ImportKind
     dry_run: bool = Field(True, description="Check and count only; nothing is written")
 
@@ -59,9 +59,9 @@ class ImportJob(Schema):
     finished_at: datetime | None
 
 
-class ExportRequest(Schema):
+class ExportRequest(Body):
     kind: ExportKind
-    grid: str | None = Field(None, description="The subtree; one's scope when omitted")
+    grid: GridCode | None = Field(None, description="The subtree; one's scope when omitted")
 
 
 class ExportJob(Schema):

@@ -5,15 +5,15 @@ from typing import Literal
 
 from pydantic import Field
 
+from chalicelib.schemas.base import Body, Day, GridCode, MultilineText, Query, RecordId, Schema
 from chalicelib.schemas.common import PageQuery
-from chalicelib.web.api import Schema
 
 ResidentType = Literal["registered", "floating"]
 MOBILE_OR_LANDLINE = r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$"
 ID_NUMBER = Field(min_length=18, max_length=18, description="18-character ID-card number")
 
 
-class ResidentIn(Schema):
+class ResidentIn(Body):
     name: str = Field(min_length=1, max_length=30)
     id_number: str = ID_NUMBER
     phone: str | None = Field(None, pattern=MOBILE_OR_LANDLINE)
@@ -21,10 +21,10 @@ class ResidentIn(Schema):
     tags: list[str] = Field(default_factory=list, max_length=12,
                             description="Key groups (重点人群), from GET /ledger-settings")
     relation: str | None = Field(None, max_length=20, description="与户主关系, e.g. 户主, 配偶")
-    notes: str | None = Field(None, max_length=1000)
+    notes: MultilineText | None = Field(None, max_length=1000)
 
 
-class ResidentUpdate(Schema):
+class ResidentUpdate(Body):
     version: int
     name: str | None = Field(None, min_length=1, max_length=30)
     id_number: str | None = Field(None, min_length=18, max_length=18)
@@ -32,7 +32,7 @@ class ResidentUpdate(Schema):
     resident_type: ResidentType | None = None
     tags: list[str] | None = Field(None, max_length=12)
     relation: str | None = Field(None, max_length=20)
-    notes: str | None = Field(None, max_length=1000)
+    notes: MultilineText | None = Field(None, max_length=1000)
 
 
 class ResidentOut(Schema):
@@ -59,33 +59,33 @@ class ResidentPage(Schema):
 
 
 class ResidentListQuery(PageQuery):
-    grid: str | None = Field(None, description="Subtree; one's scope when omitted")
+    grid: GridCode | None = Field(None, description="Subtree; one's scope when omitted")
     name: str | None = Field(None, max_length=30, description="Name, or its beginning")
     phone: str | None = Field(None, max_length=20)
     id_number: str | None = Field(None, max_length=18)
-    household_id: str | None = None
+    household_id: RecordId | None = None
     resident_type: ResidentType | None = None
     tag: str | None = Field(None, description="A key group")
 
 
-class HouseholdCreate(Schema):
-    grid_code: str = Field(description="A micro-grid")
+class HouseholdCreate(Body):
+    grid_code: GridCode = Field(description="A micro-grid")
     address: str = Field(min_length=2, max_length=120)
     head_name: str | None = Field(None, max_length=30)
-    notes: str | None = Field(None, max_length=1000)
+    notes: MultilineText | None = Field(None, max_length=1000)
     members: list[ResidentIn] = Field(default_factory=list, max_length=30)
 
 
-class HouseholdUpdate(Schema):
+class HouseholdUpdate(Body):
     version: int
     address: str | None = Field(None, min_length=2, max_length=120)
     head_name: str | None = Field(None, max_length=30)
-    notes: str | None = Field(None, max_length=1000)
+    notes: MultilineText | None = Field(None, max_length=1000)
 
 
-class HouseholdMove(Schema):
+class HouseholdMove(Body):
     version: int
-    grid_code: str = Field(description="The micro-grid the household moves to")
+    grid_code: GridCode = Field(description="The micro-grid the household moves to")
 
 
 class GridStayOut(Schema):
@@ -114,33 +114,34 @@ class HouseholdPage(Schema):
 
 
 class HouseholdListQuery(PageQuery):
-    grid: str | None = Field(None, description="Subtree; one's scope when omitted")
+    grid: GridCode | None = Field(None, description="Subtree; one's scope when omitted")
     address: str | None = Field(None, max_length=120, description="Address, or its beginning")
 
 
-class VersionQuery(Schema):
+class VersionQuery(Query):
     version: int
 
 
-class RentalCreate(Schema):
-    grid_code: str = Field(description="A micro-grid")
+class RentalCreate(Body):
+    grid_code: GridCode = Field(description="A micro-grid")
     address: str = Field(min_length=2, max_length=120)
     owner_name: str = Field(min_length=1, max_length=30)
     owner_phone: str | None = Field(None, pattern=MOBILE_OR_LANDLINE)
-    owner_household_id: str | None = None
-    responsible_worker_id: str | None = None
+    owner_household_id: RecordId | None = None
+    responsible_worker_id: RecordId | None = None
     rooms: int | None = Field(None, ge=1, le=500)
-    notes: str | None = Field(None, max_length=1000)
+    notes: MultilineText | None = Field(None, max_length=1000)
 
 
-class RentalUpdate(Schema):
+class RentalUpdate(Body):
     version: int
     address: str | None = Field(None, min_length=2, max_length=120)
     owner_name: str | None = Field(None, min_length=1, max_length=30)
     owner_phone: str | None = None
-    responsible_worker_id: str | None = Field(None, description="Empty string removes it")
+    responsible_worker_id: RecordId | Literal[""] | None = Field(
+        None, description="Empty string removes it")
     rooms: int | None = Field(None, ge=1, le=500)
-    notes: str | None = Field(None, max_length=1000)
+    notes: MultilineText | None = Field(None, max_length=1000)
     closed: bool | None = Field(None, description="停租: no longer let (needs no tenant now)")
 
 
@@ -167,29 +168,29 @@ class RentalPage(Schema):
 
 
 class RentalListQuery(PageQuery):
-    grid: str | None = Field(None, description="Subtree; one's scope when omitted")
+    grid: GridCode | None = Field(None, description="Subtree; one's scope when omitted")
     address: str | None = Field(None, max_length=120)
-    responsible_worker_id: str | None = None
+    responsible_worker_id: RecordId | None = None
 
 
-class TenantIn(Schema):
+class TenantIn(Body):
     name: str = Field(min_length=1, max_length=30)
     id_number: str = ID_NUMBER
     phone: str | None = Field(None, pattern=MOBILE_OR_LANDLINE)
-    move_in: date
-    move_out: date | None = None
+    move_in: Day
+    move_out: Day | None = None
     workplace: str | None = Field(None, max_length=60)
-    notes: str | None = Field(None, max_length=500)
+    notes: MultilineText | None = Field(None, max_length=500)
 
 
-class TenantUpdate(Schema):
+class TenantUpdate(Body):
     version: int
     name: str | None = Field(None, min_length=1, max_length=30)
     phone: str | None = None
-    move_in: date | None = None
-    move_out: date | None = Field(None, description="The day the tenant left")
+    move_in: Day | None = None
+    move_out: Day | None = Field(None, description="The day the tenant left")
     workplace: str | None = Field(None, max_length=60)
-    notes: str | None = Field(None, max_length=500)
+    notes: MultilineText | None = Field(None, max_length=500)
 
 
 class TenantOut(Schema):
@@ -218,10 +219,10 @@ class TenantListQuery(PageQuery):
     current: bool = Field(False, description="Only tenants living there now")
 
 
-class SearchQuery(Schema):
+class SearchQuery(Query):
     q: str = Field(min_length=1, max_length=60,
                    description="A name, phone, ID number or address (or their beginning)")
-    grid: str | None = Field(None, description="Subtree; one's scope when omitted")
+    grid: GridCode | None = Field(None, description="Subtree; one's scope when omitted")
 
 
 class SearchResults(Schema):

@@ -4,28 +4,28 @@ from typing import Literal
 from pydantic import Field
 
 from chalicelib.schemas.auth import PHONE, Role
+from chalicelib.schemas.base import Body, GridCode, Moment, Query, RecordId, Schema
 from chalicelib.schemas.common import PageQuery
-from chalicelib.web.api import Schema
 
 
-class UserCreate(Schema):
+class UserCreate(Body):
     phone: str = Field(pattern=PHONE)
     name: str = Field(min_length=1, max_length=40)
     role: Role
-    scope_code: str
-    worker_id: str | None = None
+    scope_code: GridCode
+    worker_id: RecordId | None = None
     initial_password: str = Field(min_length=1, max_length=128)
 
 
-class UserUpdate(Schema):
+class UserUpdate(Body):
     name: str | None = Field(None, min_length=1, max_length=40)
     role: Role | None = None
-    scope_code: str | None = None
+    scope_code: GridCode | None = None
     status: Literal["active", "disabled"] | None = None
     version: int = Field(ge=1)
 
 
-class PasswordReset(Schema):
+class PasswordReset(Body):
     new_password: str = Field(min_length=1, max_length=128)
 
 
@@ -48,16 +48,17 @@ class UserPage(Schema):
 
 
 class UserListQuery(PageQuery):
-    scope: str | None = Field(None, description="A grid inside your scope; default: your scope")
+    scope: GridCode | None = Field(None, description="A grid inside your scope; default: "
+                                                  "your scope")
 
 
-class RevealQuery(Schema):
+class RevealQuery(Query):
     reveal: bool = Field(False, description="Unmasked personal data; the read is audited")
 
 
-class ApiKeyCreate(Schema):
+class ApiKeyCreate(Body):
     name: str = Field(min_length=1, max_length=60)
-    scope_code: str
+    scope_code: GridCode
     operations: list[str] = Field(min_length=1, max_length=20)
 
 
@@ -83,11 +84,11 @@ class ApiKeyPage(Schema):
 
 
 class AuditQuery(PageQuery):
-    scope: str | None = None
+    scope: GridCode | None = None
     user_id: str | None = None
     record: str | None = None
-    since: datetime | None = Field(None, alias="from")
-    until: datetime | None = Field(None, alias="to")
+    since: Moment | None = Field(None, alias="from")
+    until: Moment | None = Field(None, alias="to")
 
 
 class AuditEntry(Schema):

@@ -4,29 +4,29 @@ from typing import Literal
 from pydantic import Field
 
 from chalicelib.schemas.auth import PHONE
+from chalicelib.schemas.base import Body, Day, GridCode, MultilineText, RecordId, Schema
 from chalicelib.schemas.common import PageQuery
-from chalicelib.web.api import Schema
 
 WorkerKind = Literal["full_time", "part_time", "volunteer", "supervisor"]
 
 
-class WorkerCreate(Schema):
+class WorkerCreate(Body):
     name: str = Field(min_length=1, max_length=30)
     phone: str = Field(pattern=PHONE)
     kind: WorkerKind
-    grid_code: str = Field(description="The grid the worker belongs to")
+    grid_code: GridCode = Field(description="The grid the worker belongs to")
     is_leader: bool = Field(False, description="网格长")
-    notes: str | None = Field(None, max_length=1000)
+    notes: MultilineText | None = Field(None, max_length=1000)
 
 
-class WorkerUpdate(Schema):
+class WorkerUpdate(Body):
     version: int
     name: str | None = Field(None, min_length=1, max_length=30)
     phone: str | None = Field(None, pattern=PHONE)
     kind: WorkerKind | None = None
-    grid_code: str | None = None
+    grid_code: GridCode | None = None
     is_leader: bool | None = None
-    notes: str | None = Field(None, max_length=1000)
+    notes: MultilineText | None = Field(None, max_length=1000)
 
 
 class WorkerOut(Schema):
@@ -49,24 +49,24 @@ class WorkerPage(Schema):
 
 
 class WorkerListQuery(PageQuery):
-    grid: str | None = Field(None, description="Subtree to list; one's scope when omitted")
+    grid: GridCode | None = Field(None, description="Subtree to list; one's scope when omitted")
     kind: WorkerKind | None = None
     status: Literal["active", "left"] | None = None
 
 
-class WorkerLeave(Schema):
+class WorkerLeave(Body):
     version: int
-    end_date: date | None = Field(None, description="Last day; today when omitted")
+    end_date: Day | None = Field(None, description="Last day; today when omitted")
 
 
-class AssignmentCreate(Schema):
-    grid_code: str = Field(description="A micro-grid")
-    start_date: date | None = Field(None, description="Today when omitted")
+class AssignmentCreate(Body):
+    grid_code: GridCode = Field(description="A micro-grid")
+    start_date: Day | None = Field(None, description="Today when omitted")
 
 
-class AssignmentEnd(Schema):
+class AssignmentEnd(Body):
     version: int
-    end_date: date | None = Field(None, description="Today when omitted")
+    end_date: Day | None = Field(None, description="Today when omitted")
 
 
 class AssignmentOut(Schema):
@@ -89,10 +89,10 @@ class AssignmentListQuery(PageQuery):
     active: bool = Field(False, description="Only the assignments still running")
 
 
-class Handover(Schema):
+class Handover(Body):
     """A micro-grid passes from one worker to another on one day (交接)."""
 
-    to_worker_id: str
-    from_worker_id: str | None = Field(None, description="Whose charge ends; none if the "
-                                       "grid had no worker")
-    day: date | None = Field(None, description="Today when omitted")
+    to_worker_id: RecordId
+    from_worker_id: RecordId | None = Field(None, description="Whose charge ends; none if the "
+                                            "grid had no worker")
+    day: Day | None = Field(None, description="Today when omitted")

@@ -13,23 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from chalicelib import errors
 from chalicelib.observability import logger
-from chalicelib.web import envelope, idempotency
+from chalicelib.web import envelope, idempotency, paths
 from chalicelib.web.access import PUBLIC, Access, Caller, RequestParts, authorize, bearer_token
 
 API_PREFIX = "/api/v1"
 # Chalice would answer other content types with its own 415; every type is let
 # through so that the check below answers in the envelope.
 ANY_CONTENT_TYPE = ["application/json", "*/*"]
-
-
-class Schema(BaseModel):
-    """Base of every request and response model: unknown fields are rejected."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True, str_strip_whitespace=True)
 
 
 @dataclass(frozen=True)
@@ -167,6 +161,7 @@ class Resource:
                 request = blueprint.current_request
                 try:
                     caller = None if access.public else authenticate(request)
+                    paths.check(handler, path_params)
                     parts = RequestParts(path=dict(path_params))
                     kwargs: dict[str, Any] = dict(path_params)
                     if operation.body is not None:

@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-from chalicelib.web.api import Operation, Schema
+from chalicelib.schemas.base import Schema
+from chalicelib.web.api import Operation
 
 REF = "#/components/schemas/{model}"
 

@@ -8,6 +8,7 @@ the roles that may record one)."""
 import secrets
 
 from tests.api.access_rows import ADMINS, EVERYONE
+from tests.api.ledger_fixtures import NOWHERE
 
 REPORTERS = EVERYONE - {"viewer"}
 LEADERS = {"grid_leader", "dispatcher", "town_admin", "county_admin"}
@@ -42,9 +43,9 @@ def a_failed_callback_in(grid):
     from chalicelib import clock
     from chalicelib.store import case_callbacks
 
-    item = case_callbacks.build(callback_id=secrets.token_hex(8), case_id="c", ticket_id="t",
-                                url="https://example.invalid/", payload="{}", grid_code=grid,
-                                now=clock.now())
+    item = case_callbacks.build(callback_id=f"{secrets.token_hex(16)}-close-0", case_id="c",
+                                ticket_id="t", url="https://example.invalid/", payload="{}",
+                                grid_code=grid, now=clock.now())
     item.status = case_callbacks.FAILED
     case_callbacks._keys(item).save()
     return item.callback_id
@@ -72,7 +73,7 @@ ROUTES = {
         {"content_type": "image/jpeg", "size": 1000})),
     "confirm_attachment": (REPORTERS, 400, lambda g: (
         "POST", f"/api/v1/cases/{a_case_in(g)}/attachments",
-        {"attachment_id": "never-uploaded"})),
+        {"attachment_id": NOWHERE})),
     "list_categories": (EVERYONE, 200, lambda g: ("GET", "/api/v1/case-categories", None)),
     "put_category": ({"county_admin"}, 200, lambda g: (
         "PUT", f"/api/v1/case-categories/{g[:6]}/matrix_test", {

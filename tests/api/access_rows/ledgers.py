@@ -37,7 +37,7 @@ def _started_move(grid):
     from chalicelib.usecases import grid_moves
 
     if ledger_fixtures._pretending:
-        return "none"
+        return ledger_fixtures.NOWHERE
     moved = a_fresh_grid_under(grid)
     if grid.startswith("140825"):
         target = NEIGHBOUR_VILLAGE
@@ -161,7 +161,7 @@ def _upload(grid):
     from chalicelib.schemas.ledger_files import UploadRequest
 
     if ledger_fixtures._pretending:
-        return "none-upload"
+        return ledger_fixtures.NOWHERE
     book = Workbook()
     book.active.title = "住户"
     book.active.append(["户编号", "网格编码", "地址", "户主姓名", "备注"])
@@ -182,7 +182,7 @@ def _import_job(grid):
     from chalicelib.web.access import Caller
 
     if ledger_fixtures._pretending:
-        return "none"
+        return ledger_fixtures.NOWHERE
     owner = Caller(user_id="test-system", role="county_admin", scope_code=grid)
     return ledger_files.start_import(owner, ImportRequest(
         upload_id=_upload(grid), kind="households", dry_run=True))[0].import_id
@@ -194,7 +194,7 @@ def _export_job(grid):
     from chalicelib.web.access import Caller
 
     if ledger_fixtures._pretending:
-        return "none"
+        return ledger_fixtures.NOWHERE
     owner = Caller(user_id="test-system", role="county_admin", scope_code=grid)
     return ledger_files.start_export(owner, ExportRequest(kind="tenants", grid=micro_in(grid))
                                      ).export_id
