@@ -184,12 +184,14 @@ def county_admin(database, county_code) -> ApiClient:
 
 
 # Sweeps' DynamoDB calls, checked against what their functions may do on AWS.
-DYNAMODB_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+DYNAMODB_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "ConditionCheckItem"}
+WRITES_ALLOWED = {"read": set(), "append": {"PutItem"}, "read_write": DYNAMODB_WRITES}
 
 
 @pytest.fixture
 def dynamodb_calls(monkeypatch):
-    """{aggregate: {operation, …}} of every DynamoDB call made while the test runs."""
+    """{aggregate: {operation, …}} of every DynamoDB call made while the test runs; a
+    transaction's items as the operation IAM checks each by (Put: PutItem, …)."""
     from chalicelib.settings import settings
     from pynamodb.connection.base import Connection
 
@@ -197,12 +199,13 @@ def dynamodb_calls(monkeypatch):
     dispatch = Connection.dispatch
 
     def recorded(self, operation, kwargs):
-        tables = [kwargs["TableName"]] if "TableName" in kwargs else []
-        tables += [part["TableName"] for item in kwargs.get("TransactItems", ())
-                   for part in item.values()]
-        tables += list(kwargs.get("RequestItems", ()))
-        for table in tables:
-            seen.setdefault(table.removeprefix(settings.table_prefix), set()).add(operation)
+        calls = [(kwargs["TableName"], operation)] if "TableName" in kwargs else []
+        calls += [(part["TableName"], f"{kind}Item") for item in kwargs.get("TransactItems", ())
+                  for kind, part in item.items()]
+        calls += [(table, operation) for table in kwargs.get("RequestItems", ())]
+        for table, table_operation in calls:
+            seen.setdefault(table.removeprefix(settings.table_prefix), set()).add(
+                table_operation)
         return dispatch(self, operation, kwargs)
 
     monkeypatch.setattr(Connection, "dispatch", recorded)
@@ -217,5 +220,6 @@ def assert_declared(function: str, calls: dict[str, set[str]]) -> None:
     for aggregate, operations in calls.items():
         level = declared.get(aggregate, declared.get(EVERY_TABLE))
         assert level is not None, f"{function} uses {aggregate} ({operations}) undeclared"
-        if operations & DYNAMODB_WRITES:
-            assert level == "read_write", f"{function} writes {aggregate} but may only read it"
+        writes = operations & DYNAMODB_WRITES
+        assert writes <= WRITES_ALLOWED[level], (
+            f"{function} calls {sorted(writes)} on {aggregate} but may only {level} it")

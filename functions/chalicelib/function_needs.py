@@ -7,11 +7,14 @@ Functions are named as Chalice names them: `api_handler` for the REST API, the
 """
 
 EVERY_TABLE = "*"
+# The audit log is append-only: whoever writes it may add entries, never change
+# or remove one.
+AUDIT_LOG = {"audit": "append"}
 # The records an Excel import or export reads and writes, with what a ledger
 # write rests on: the grid it checks, the claims, the counters, the audit log.
 LEDGER_TABLES = {"ledger_jobs": "read_write", "households": "read_write",
                  "residents": "read_write", "rentals": "read_write", "tenants": "read_write",
-                 "uniques": "read_write", "counters": "read_write", "audit": "read_write",
+                 "uniques": "read_write", "counters": "read_write", **AUDIT_LOG,
                  "grids": "read_write", "workers": "read"}
 
 FUNCTION_NEEDS = {
@@ -19,7 +22,7 @@ FUNCTION_NEEDS = {
     # viewed through presigned links, Excel files uploaded, templates and small
     # exports written.
     "api_handler": {
-        "tables": {EVERY_TABLE: "read_write"},
+        "tables": {EVERY_TABLE: "read_write", **AUDIT_LOG},
         "buckets": {"attachments": "read_write", "exports": "read_write"},
         "signing_keys": True,
     },

@@ -4,9 +4,11 @@ FUNCTION_NEEDS maps a function, named as Chalice names it (`api_handler` for
 the REST API; for a scheduled or plain function the `name=` of its decorator,
 else its Python name, after a blueprint's `name_prefix`), to what it touches:
 
-    "tables":       {aggregate: "read" | "read_write"}; the aggregate is the table
-                    name without `wangge-<stage>-`, and "*" stands for every table
-                    of the app, those added later included;
+    "tables":       {aggregate: "read" | "append" | "read_write"}; the aggregate is
+                    the table name without `wangge-<stage>-`, and "*" stands for
+                    every table of the app, those added later included, save those
+                    the entry names itself; "append" reads and puts, but never
+                    updates or deletes (the audit log);
     "buckets":      {"attachments" | "exports": "read" | "write" | "read_write"};
                     a presigned URL can do only what its signer may;
     "signing_keys": True when the function signs or verifies access tokens.
@@ -36,6 +38,10 @@ TABLE_READ = {
     "dynamodb:BatchGetItem": "Model.batch_get (store/uniques.py)",
     "dynamodb:Query": "Model.query, Model.count(hash_key), store.base.query_page",
 }
+# Items are only added. IAM refuses every update and delete; it cannot tell a
+# put of a new item from one over an old, so the app conditions each put on its
+# key being new (attribute_not_exists: store/audit.py).
+TABLE_APPEND = {"dynamodb:PutItem": "Model.save, TransactWrite.save, on a key not yet there"}
 TABLE_WRITE = {
     "dynamodb:PutItem": "Model.save; TransactWrite.save",
     "dynamodb:UpdateItem": "Model.update; TransactWrite.update",
@@ -69,7 +75,7 @@ NOT_GRANTED: dict[str, str] = {
     r"\.update_ttl\(": "dynamodb:UpdateTimeToLive",
 }
 
-TABLE_LEVELS = ("read", "read_write")
+TABLE_LEVELS = ("read", "append", "read_write")
 BUCKET_LEVELS = ("read", "write", "read_write")
 
 
@@ -104,17 +110,17 @@ def parse(function: str, raw: Mapping[str, Any], tables: list[TableSpec]) -> Nee
     if unknown_keys:
         raise ValueError(f"{where}: unknown keys {sorted(unknown_keys)}")
     aggregates = [spec.aggregate for spec in tables]
-    table_levels: dict[str, str] = {}
-    for aggregate, level in raw.get("tables", {}).items():
+    declared_tables = raw.get("tables", {})
+    for aggregate, level in declared_tables.items():
         if level not in TABLE_LEVELS:
             raise ValueError(f"{where}: table {aggregate!r} level {level!r} is not one of "
                              f"{TABLE_LEVELS}")
         if aggregate != EVERY_TABLE and aggregate not in aggregates:
             raise ValueError(f"{where}: the app has no table {aggregate!r} (tables: "
                              f"{', '.join(aggregates)})")
-        for name in aggregates if aggregate == EVERY_TABLE else [aggregate]:
-            if table_levels.get(name) != "read_write":
-                table_levels[name] = level
+    every_table = declared_tables.get(EVERY_TABLE)
+    table_levels = {name: declared_tables.get(name, every_table) for name in aggregates
+                    if declared_tables.get(name, every_table)}
     for bucket, level in raw.get("buckets", {}).items():
         if bucket not in BUCKETS or level not in BUCKET_LEVELS:
             raise ValueError(f"{where}: bucket {bucket!r}: {level!r}; buckets are {BUCKETS}, "
@@ -127,11 +133,15 @@ def parse(function: str, raw: Mapping[str, Any], tables: list[TableSpec]) -> Nee
 def grants(needs: Needs, tables: list[TableSpec]) -> list[Grant]:
     """The data access a function with `needs` is given (logs and tracing aside)."""
     readable = [spec for spec in tables if spec.aggregate in needs.tables]
+    appendable = [spec for spec in readable if needs.tables[spec.aggregate] == "append"]
     writable = [spec for spec in readable if needs.tables[spec.aggregate] == "read_write"]
     result = []
     if readable:
         result.append(Grant("ReadTables", tuple(TABLE_READ),
                             tuple(("table", spec.aggregate) for spec in readable)))
+    if appendable:
+        result.append(Grant("AppendToTables", tuple(TABLE_APPEND),
+                            tuple(("table", spec.aggregate) for spec in appendable)))
     if writable:
         result.append(Grant("WriteTables", tuple(TABLE_WRITE),
                             tuple(("table", spec.aggregate) for spec in writable)))

@@ -36,11 +36,29 @@ def test_inconsistent_stage_settings_are_refused(context, message):
         settings(**context)
 
 
-def test_every_table_stands_for_each_table_and_write_includes_read():
-    tables = TABLES + [TableSpec(aggregate="cases", model="CaseModel",
-                                 partition_key=Key("case_id", "S"), sort_key=None)]
+CASES = TableSpec(aggregate="cases", model="CaseModel", partition_key=Key("case_id", "S"),
+                  sort_key=None)
+AUDIT = TableSpec(aggregate="audit", model="AuditModel", partition_key=Key("county", "S"),
+                  sort_key=Key("at_id", "S"))
+
+
+def test_every_table_stands_for_each_table_the_entry_does_not_name():
+    tables = TABLES + [CASES, AUDIT]
     needs = permissions.parse("f", {"tables": {"*": "read", "cases": "read_write"}}, tables)
-    assert needs.tables == {"cases": "read_write", "grids": "read"}
+    assert needs.tables == {"audit": "read", "cases": "read_write", "grids": "read"}
+    needs = permissions.parse("f", {"tables": {"audit": "append", "*": "read_write"}}, tables)
+    assert needs.tables == {"audit": "append", "cases": "read_write", "grids": "read_write"}
+
+
+def test_an_appended_table_may_be_read_and_put_to_but_not_updated_or_deleted_from():
+    tables = TABLES + [AUDIT]
+    needs = permissions.parse("f", {"tables": {"audit": "append", "grids": "read_write"}},
+                              tables)
+    assert [(g.sid, g.actions, g.resources) for g in permissions.grants(needs, tables)] == [
+        ("ReadTables", tuple(permissions.TABLE_READ), (("table", "grids"), ("table", "audit"))),
+        ("AppendToTables", ("dynamodb:PutItem",), (("table", "audit"),)),
+        ("WriteTables", tuple(permissions.TABLE_WRITE), (("table", "grids"),)),
+    ]
 
 
 @pytest.mark.parametrize("entry, message", [

@@ -11,6 +11,8 @@ from wangge_infra import app_functions, permissions
 TABLE_READ = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 TABLE_WRITE = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                "dynamodb:ConditionCheckItem"}
+TABLE_ACTIONS = {"read": TABLE_READ, "append": TABLE_READ | {"dynamodb:PutItem"},
+                 "read_write": TABLE_READ | TABLE_WRITE}
 FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
 
 
@@ -61,16 +63,15 @@ def _expected(template, function_props, entry):
     prefix = f"wangge-{stage}-"
     tables = {props["TableName"].removeprefix(prefix): (logical_id, props)
               for logical_id, props in template.of_type("AWS::DynamoDB::Table").items()}
-    levels = {}
-    for aggregate, level in entry.get("tables", {}).items():
-        for name in tables if aggregate == "*" else [aggregate]:
-            levels[name] = "read_write" if "read_write" in (level, levels.get(name)) else level
+    declared = entry.get("tables", {})
+    levels = {name: declared.get(name, declared.get("*")) for name in tables}
     pairs = set()
     for aggregate, level in levels.items():
+        if level is None:
+            continue
         logical_id, props = tables[aggregate]
         arn = f"${{{logical_id}.Arn}}"
-        actions = TABLE_READ | (TABLE_WRITE if level == "read_write" else set())
-        pairs |= {(action, arn) for action in actions}
+        pairs |= {(action, arn) for action in TABLE_ACTIONS[level]}
         for index in props.get("GlobalSecondaryIndexes", []) + props.get(
                 "LocalSecondaryIndexes", []):
             pairs.add(("dynamodb:Query", f"{arn}/index/{index['IndexName']}"))
@@ -118,6 +119,19 @@ def test_every_function_may_do_exactly_what_it_declares(template, declared_funct
         role = props["Role"]["Fn::GetAtt"][0]
         assert _granted(template, role) == _expected(
             template, props, declaration.get(function.name, {})), function.name
+
+
+def test_the_audit_log_is_only_appended_to(template):
+    (audit,) = [f"${{{logical_id}.Arn}}" for logical_id, props in template.of_type(
+        "AWS::DynamoDB::Table").items() if props["TableName"].endswith("-audit")]
+    appending = set()
+    for role in template.of_type("AWS::IAM::Role"):
+        actions = {action for action, resource in _granted(template, role) if resource == audit}
+        assert not actions & {"dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                              "dynamodb:BatchWriteItem"}, role
+        if "dynamodb:PutItem" in actions:
+            appending.add(role)
+    assert appending, "no function writes the audit log"
 
 
 def test_each_function_has_a_role_of_its_own_that_only_lambda_assumes(template):
