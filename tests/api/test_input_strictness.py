@@ -172,7 +172,7 @@ FUZZ = settings(max_examples=40, deadline=None,
 
 
 @FUZZ
-@given(value=JSON_VALUES)
+@given(value=st.text(min_size=8, max_size=64) | JSON_VALUES)
 def test_no_attachment_id_answers_500(reported, value):
     worker, case = reported
     response = worker.post(f"/api/v1/cases/{case['case_id']}/attachments",
