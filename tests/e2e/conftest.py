@@ -28,6 +28,7 @@ PASSWORD = "Wangge#2026"
 WORKER_SCOPE = "1408251022010101"  # a micro-grid of the demo town
 
 expect.set_options(timeout=15_000)
+SERVICE_WORKER_INSTALL_MS = 60_000
 
 NAME_CHARACTERS = "春夏秋冬梅兰竹菊松柏山水"
 _name_serials = itertools.count(random.randrange(len(NAME_CHARACTERS) ** 4))
@@ -123,8 +124,10 @@ def log_in(page: Page, phone: str, password: str) -> None:
 
 def lose_signal(context: BrowserContext, page: Page) -> None:
     """Go offline once the service worker controls the page: without signal, the next
-    screen's code can only come from it (a loaded machine installs it slowly)."""
-    page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
+    screen's code can only come from it. It takes control once it has precached the whole
+    build, which a loaded machine serves slowly: more time than one screen is given."""
+    page.wait_for_function("Boolean(navigator.serviceWorker.controller)",
+                           timeout=SERVICE_WORKER_INSTALL_MS)
     context.set_offline(True)
 
 

@@ -1,11 +1,19 @@
 """Working without signal: the app shell from the service worker, and a write
 made offline that reaches the server exactly once when the network returns."""
 
+from urllib.parse import urlparse
+
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.e2e.conftest import WORKER_SCOPE, log_in, lose_signal, profile_of
 
 NOTE = "周三全天在村委会值班"
+
+
+def wait_until_kept(page: Page, path: str) -> None:
+    """A screen shows an answer before the app has kept it for offline (Cache Storage)."""
+    page.wait_for_function("""async (path) => (await (await caches.open('wangge-reads')).keys())
+        .some((request) => new URL(request.url).pathname.endsWith(path))""", arg=path)
 
 
 def test_a_profile_edit_made_offline_syncs_exactly_once(context: BrowserContext, page: Page,
@@ -45,12 +53,10 @@ def test_the_app_opens_without_signal(context: BrowserContext, page: Page, scree
     phone, password = new_account()
     log_in(page, phone, password)
     expect(page.locator('[data-test="role"]')).to_have_text("网格员")
-    page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
-
     expect(page.locator('[data-test="my-grid"]')).to_contain_text(WORKER_SCOPE)
+    wait_until_kept(page, f"/grids/{WORKER_SCOPE}")
 
-    context.set_offline(True)
+    lose_signal(context, page)
     page.reload()  # the service worker answers with the shell it keeps
     expect(page.locator('[data-test="role"]')).to_have_text("网格员")
     # The home screen's grid was read before: shown as kept, and said to be.
@@ -74,6 +80,7 @@ def test_a_record_read_before_opens_without_signal_and_the_session_end_forgets_i
     first.click()
     expect(page.locator('[data-test="household"]')).to_contain_text(address)
     record = page.url
+    wait_until_kept(page, urlparse(record).path)
 
     lose_signal(context, page)
     page.goto("/")
