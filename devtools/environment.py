@@ -8,6 +8,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ROOT / "functions"
 
 
+def data_dir() -> Path:
+    """Where make run keeps its databases: .data/, or WANGGE_DATA_DIR (a test's own)."""
+    return Path(os.environ.get("WANGGE_DATA_DIR") or ROOT / ".data")
+
+
 def configure(endpoint: str, stage: str = "local", table_prefix: str | None = None,
               fast_password_hashing: bool = False) -> None:
     os.environ["WANGGE_STAGE"] = stage

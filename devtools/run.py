@@ -1,9 +1,12 @@
 """`make run`: the whole system on this machine.
 
-DynamoDB Local (data kept under .data/), every table, the demo data (once),
-and one server for the API (/api/v1/) and the frontend (/) on 127.0.0.1:$PORT.
+DynamoDB Local and the local S3 server (data kept under .data/), every table, the
+demo data (once), and one server for the API (/api/v1/) and the frontend (/) on
+127.0.0.1:$PORT. Ctrl-C, SIGTERM and SIGHUP stop everything, and so does one of
+the servers exiting: none is left holding its port for the next start.
 """
 
+import _thread
 import json
 import os
 import shutil
@@ -13,10 +16,10 @@ import threading
 import time
 
 from devtools import dynamodb_local, environment
-from devtools.dynamodb_local import StackError
+from devtools.dynamodb_local import ChildServer, StackError
 
-DATA = environment.ROOT / ".data"
 DEMO_ACCOUNTS = environment.ROOT / "docs" / "demo-accounts.json"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def _port(name: str, default: int) -> int:
@@ -34,8 +37,46 @@ def _banner(url: str) -> str:
         for account in json.loads(DEMO_ACCOUNTS.read_text()):
             lines.append(f"    {account['phone']} / {account['password']:<14} "
                          f"{account['role']} @ {account['scope']}")
-    lines += ["  Ctrl-C stops everything; the data stays in .data/ for the next start.", ""]
+    data = environment.data_dir()
+    lines += [f"  Ctrl-C stops everything; the data stays in {data} for the next start.", ""]
     return "\n".join(lines)
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C, a polite kill and a closing terminal all end in the same clean shutdown,
+    even when the shell started us with SIGINT ignored; `nohup` keeps its SIGHUP."""
+    for signum in STOP_SIGNALS:
+        if signum != signal.SIGHUP or signal.getsignal(signum) != signal.SIG_IGN:
+            signal.signal(signum, _stop)
+
+
+def _ignore_stop_signals() -> None:
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def _stop(signum: int, frame: object) -> None:
+    # Ignored from the first on: a second Ctrl-C, or the TERM make passes on to us
+    # after the one sent to its whole group, must not cut the shutdown short.
+    _ignore_stop_signals()
+    raise KeyboardInterrupt
+
+
+def _stop_when_one_exits(servers: list[ChildServer], stopping: threading.Event
+                         ) -> list[ChildServer]:
+    """Watch the servers (the list may grow) and stop everything, as a Ctrl-C does,
+    when one of them exits: the app cannot work without it. Returns the list that
+    the one that exited is put in."""
+    exited: list[ChildServer] = []
+
+    def watch() -> None:
+        while not stopping.wait(0.5):
+            exited.extend(server for server in servers if server.process.poll() is not None)
+            if exited:
+                _thread.interrupt_main(signal.SIGINT)
+                return
+    threading.Thread(target=watch, name="watch-servers", daemon=True).start()
+    return exited
 
 
 def main() -> int:
@@ -45,22 +86,24 @@ def main() -> int:
         raise StackError("Node.js is missing: install Node 20+ (`apt-get install nodejs npm`).")
     if dynamodb_local.port_in_use(port):
         raise StackError(f"Port {port} is taken (another `make run`?). Stop it or set PORT=8080.")
-    # Ctrl-C and a polite kill both end in the same clean shutdown, even when
-    # the shell started us with SIGINT ignored.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    print(f"Starting DynamoDB Local on 127.0.0.1:{db_port} (data in .data/dynamodb)…", flush=True)
-    DATA.mkdir(exist_ok=True)
-    database = dynamodb_local.start(db_port, data_dir=DATA / "dynamodb",
-                                    log_path=DATA / "dynamodb.log")
-    server = None
-    s3 = None
+    _stop_on_signals()
+    data = environment.data_dir()
+    servers: list[ChildServer] = []
+    server = crashed = None
     stopping = threading.Event()
+    exited = _stop_when_one_exits(servers, stopping)
     try:
+        print(f"Starting DynamoDB Local on 127.0.0.1:{db_port} (data in {data / 'dynamodb'})…",
+              flush=True)
+        data.mkdir(parents=True, exist_ok=True)
+        database = dynamodb_local.start(db_port, data_dir=data / "dynamodb",
+                                        log_path=data / "dynamodb.log")
+        servers.append(database)
         # Case photos: a local S3-compatible server, data kept in .data/s3 (devtools/s3_local.py).
         from devtools import s3_local
         s3 = s3_local.start("wangge-local-attachments", _port("S3_PORT", port + 2),
-                            data_dir=DATA / "s3", log_path=DATA / "s3.log")
+                            data_dir=data / "s3", log_path=data / "s3.log")
+        servers.append(s3)
         os.environ.update(S3_ENDPOINT=s3.endpoint,
                           WANGGE_ATTACHMENTS_BUCKET="wangge-local-attachments")
         environment.configure(database.endpoint)
@@ -83,20 +126,22 @@ def main() -> int:
         print(_banner(f"http://127.0.0.1:{port}/"), flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
-        print("\nStopping…")
+        # Read now, before the shutdown below makes the others exit too.
+        crashed = exited[0] if exited else None
+        if crashed is None:
+            print("\nStopping…")
     finally:
-        # A second Ctrl-C (or the TERM a terminal sends as it closes) must not cut
-        # the shutdown short and leave a server holding its port for the next start.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _ignore_stop_signals()
         stopping.set()
         if server is not None:
             server.server_close()
-        servers = [s3, database] if s3 is not None else [database]
-        for running in servers:  # both asked at once: their shutdowns overlap
+        for running in servers:  # all asked at once: their shutdowns overlap
             running.process.terminate()
         for running in servers:
             running.stop()
+    if crashed is not None:
+        raise StackError(f"{crashed.name} exited with code {crashed.process.returncode}; "
+                         "stopped everything")
     return 0
 
 

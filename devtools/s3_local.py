@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,9 @@ from devtools.dynamodb_local import (
     free_port,
     port_in_use,
     reserve_port,
+    spawn_server,
     stop_process,
+    wait_until_serving,
 )
 
 ACCESS_KEY = SECRET_KEY = "local"
@@ -48,6 +49,7 @@ class S3Local:
     port: int
     process: subprocess.Popen
     config_dir: Path
+    name = "The local S3 server"
 
     @property
     def endpoint(self) -> str:
@@ -81,20 +83,9 @@ def start(bucket: str, port: int | None = None, data_dir: Path | None = None,
     args += [f"-{option}={sock.getsockname()[1]}" for option, sock in zip(PORT_OPTIONS, held)]
     for sock in held:
         sock.close()
-    log = open(log_path, "ab") if log_path else subprocess.DEVNULL
-    process = subprocess.Popen(args, cwd=config_dir, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    server = S3Local(port=port, process=process, config_dir=config_dir)
-    deadline = time.monotonic() + timeout
-    while not _bucket_ready(server.endpoint, bucket):
-        if process.poll() is not None:
-            server.stop()
-            raise StackError(f"The local S3 server exited with code {process.returncode}"
-                             + (f"; see {log_path}" if log_path else ""))
-        if time.monotonic() > deadline:
-            server.stop()
-            raise StackError(f"The local S3 server did not start within {timeout:.0f}s")
-        time.sleep(0.2)
+    server = S3Local(port=port, process=spawn_server(args, cwd=config_dir, log_path=log_path),
+                     config_dir=config_dir)
+    wait_until_serving(server, lambda: _bucket_ready(server.endpoint, bucket), timeout, log_path)
     return server
 
 

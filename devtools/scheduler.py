@@ -16,7 +16,7 @@ def start(stop: threading.Event) -> list[threading.Thread]:
         while not stop.wait(sweep.every_minutes * 60):
             try:
                 sweeps.run(sweep.name)
-            except Exception:  # a failed run is logged and tried again next time
+            except Exception:  # noqa: BLE001 - a failed run is logged and tried again next time
                 logger.exception("local sweep failed", extra={"sweep": sweep.name})
 
     threads = [threading.Thread(target=loop, args=(sweep,), name=f"sweep-{sweep.name}",
