@@ -1,7 +1,7 @@
 """Wangge's HTTP API and scheduled functions: the table of contents."""
 
 from chalice import Chalice, Rate
-from chalicelib import sweeps
+from chalicelib import observability, sweeps
 from chalicelib.routes import (
     auth,
     cases,
@@ -19,6 +19,7 @@ from chalicelib.web.api import API_PREFIX
 from chalicelib.web.middleware import http_middleware
 
 app = Chalice(app_name="wangge")
+observability.trace(app)  # first: its subsegment holds all the rest
 app.register_middleware(http_middleware, "http")
 
 # Accounts; the grid registry and ledgers; the case loop (事件闭环) with 12345

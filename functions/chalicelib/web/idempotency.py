@@ -10,7 +10,6 @@ from pydantic import BaseModel
 
 from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.settings import settings
-from chalicelib.store.idempotency import IdempotencyModel
 
 KEY_MAX_LENGTH = 128
 # A phone may keep a write in its outbox for days without signal; its retry
@@ -26,6 +25,7 @@ def _store():
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
         from chalicelib.store.base import client_config
+        from chalicelib.store.idempotency import IdempotencyModel
 
         client_options: dict[str, Any] = {"region_name": settings.region,
                                           "config": client_config()}
