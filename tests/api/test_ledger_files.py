@@ -334,3 +334,22 @@ def test_an_import_that_gets_on_before_an_outage_is_not_given_up(county_admin, t
     assert started.json["import_id"] in ledger_files.resume_jobs()
     job = county_admin.get(f"/api/v1/ledger-imports/{started.json['import_id']}").json
     assert (job["status"], job["created"]) == ("done", 80)
+
+
+def test_an_import_that_fails_on_its_data_says_why(county_admin, tree, monkeypatch):
+    from chalicelib.usecases import ledger_files
+
+    def unwritable(*_args, **_kwargs):
+        raise ValueError("a record the ledger cannot take")
+
+    monkeypatch.setattr(ledger_files.ledger_imports, "write_plan", unwritable)
+    content = workbook({"住户": [HOUSEHOLD_HEADERS, ["H1", tree.micro_a1, "柳泉村9组77号", "户主", ""]],
+                        "居民": [RESIDENT_HEADERS,
+                               ["H1", "户主", new_id_number(), "", "户籍", "", "户主", ""]]})
+    started = county_admin.post("/api/v1/ledger-imports", {
+        "upload_id": upload(county_admin, content), "kind": "households", "dry_run": False})
+    assert started.status == 202, started.body
+    job = county_admin.get(f"/api/v1/ledger-imports/{started.json['import_id']}").json
+    assert job["status"] == "failed"
+    assert "a record the ledger cannot take" in job["failure"]
+    assert ledger_files.resume_jobs() == []

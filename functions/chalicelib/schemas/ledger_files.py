@@ -55,6 +55,7 @@ class ImportJob(Schema):
     updated: int
     unchanged: int
     problems: list[ImportProblem]
+    failure: str | None = Field(None, description="Why a failed import stopped")
     created_at: datetime
     finished_at: datetime | None
 

@@ -83,7 +83,7 @@ def job_view(job: LedgerJobModel) -> ImportJob:
                      unchanged=job.unchanged or 0,
                      problems=[ImportProblem(sheet=p.sheet, row=p.row, column=p.column,
                                              message=p.message) for p in job.problems or []],
-                     created_at=job.created_at, finished_at=job.finished_at)
+                     failure=job.failure, created_at=job.created_at, finished_at=job.finished_at)
 
 
 def _read_plan(job: LedgerJobModel, caller: Caller) -> ledger_imports.Plan:
