@@ -135,18 +135,6 @@ def test_a_signal_to_the_process_group_stops_everything(stack, signum):
     assert stack.process.returncode == 0, stack.output()
 
 
-def test_signals_that_keep_coming_do_not_cut_the_shutdown_short(stack):
-    # make passes the group's TERM on to its child, and a closing terminal sends
-    # HUP after it: more signals arrive while make run is stopping.
-    os.killpg(stack.process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 2
-    while time.monotonic() < deadline and stack.process.poll() is None:
-        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-            os.kill(stack.process.pid, signum)
-
-    assert_everything_stopped(stack)
-
-
 def test_a_server_that_dies_stops_the_others_and_make_run(stack):
     os.kill(stack.servers["java"], signal.SIGKILL)
 
