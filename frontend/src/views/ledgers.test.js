@@ -301,4 +301,29 @@ describe('Excel import', () => {
     expect(imports).toEqual([{ upload_id: 'u1', kind: 'households', dry_run: true },
       { upload_id: 'u2', kind: 'households', dry_run: true }, { upload_id: 'u2', kind: 'households', dry_run: false }])
   })
+
+  it('says why an import that failed stopped, beneath the generic line', async () => {
+    signIn(PROFILES.grid_worker)
+    const job = (fields) => ({ import_id: 'i2', kind: 'households', dry_run: false, status: 'running', rows: 2,
+      processed: 0, created: 0, updated: 0, unchanged: 0, problems: [], failure: null, ...fields })
+    stubApi({
+      'POST /api/v1/ledger-uploads': () => json(201, { upload_id: 'u1', url: 'http://storage.test/bucket',
+        fields: { key: 'ledger-uploads/u.xlsx' }, expires_at: '2026-03-01T03:00:00Z' }),
+      'POST http://storage.test/bucket': () => new Response(null, { status: 204 }),
+      'POST /api/v1/ledger-imports': (init) => (JSON.parse(init.body).dry_run
+        ? json(200, job({ dry_run: true, status: 'checked', created: 2 }))
+        : json(202, job())),
+      'GET /api/v1/ledger-imports/i2': () => json(200, job({ status: 'failed', processed: 1,
+        failure: 'Row 3 could not be written: the grid 1408251022010199 is retired' })),
+    })
+    const { wrapper } = await mountApp('/ledger-import')
+    const input = await shown(wrapper, '[data-test="file"]')
+    Object.defineProperty(input.element, 'files', { configurable: true, value: [new File(['xlsx'], '住户台账.xlsx')] })
+    await input.trigger('change')
+    await (await shown(wrapper, '[data-test="import"]')).trigger('click')
+    const failure = await shown(wrapper, '[data-test="import-failure"]')
+    expect(failure.text()).toBe('Row 3 could not be written: the grid 1408251022010199 is retired')
+    const lines = wrapper.find('[data-test="import-job"]').findAll('p').map((line) => line.text())
+    expect(lines).toEqual(['导入未完成，请重新上传检查', 'Row 3 could not be written: the grid 1408251022010199 is retired'])
+  })
 })
