@@ -5,50 +5,8 @@ fails `test_every_route_has_a_row`."""
 import pytest
 
 from tests.api import ledger_fixtures
-from tests.api.access_rows import EVERYONE, MACHINE_ROUTES, MACHINE_SCOPE, ROUTES, SCOPED
-from tests.conftest import DEMO_ACCOUNTS, ApiClient
-
-OTHER_COUNTY = "610102"
-OUTSIDE = f"{OTHER_COUNTY}101201"  # a village of another county: outside every demo scope
-INSIDE = {role: "140825102201" for role in EVERYONE} | {"grid_worker": "1408251022010101"}
-
-
-@pytest.fixture(scope="module")
-def other_county(demo_town):
-    from chalicelib.store import grids
-    from chalicelib.usecases import bootstrap
-
-    bootstrap.ensure_county(OTHER_COUNTY, "外县")
-    for code in (OUTSIDE[:9], OUTSIDE):
-        if grids.find(code) is None:
-            grids.create(grids.build(code, "外"))
-
-
-@pytest.fixture(scope="module")
-def machine(other_county):
-    from chalicelib.schemas.users import ApiKeyCreate
-    from chalicelib.usecases import api_keys
-    from chalicelib.web.access import Caller
-
-    admin = Caller(user_id="test-admin", role="county_admin", scope_code="140825")
-    created = api_keys.create_key(admin, ApiKeyCreate(
-        name="12345", scope_code=MACHINE_SCOPE, operations=sorted(api_keys.MACHINE_OPERATIONS)))
-    client = ApiClient()
-    client.headers["X-API-Key"] = created.api_key
-    return client
-
-
-@pytest.fixture(scope="module")
-def logged_in(demo_town):
-    """One session per role for the whole module: logging in 7 × every route is slow."""
-    clients: dict[str, ApiClient] = {}
-
-    def client(role: str) -> ApiClient:
-        if role not in clients:
-            account = DEMO_ACCOUNTS[role]
-            clients[role] = ApiClient().login(account["phone"], account["password"])
-        return clients[role]
-    return client
+from tests.api.access_rows import EVERYONE, MACHINE_ROUTES, ROUTES, SCOPED
+from tests.api.route_callers import INSIDE, OUTSIDE
 
 
 def call(client, route, grid, role=None):

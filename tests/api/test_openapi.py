@@ -14,12 +14,10 @@ import jsonschema
 import pytest
 
 from tests.api import ledger_fixtures
-from tests.api.access_rows import EVERYONE, MACHINE_ROUTES, MACHINE_SCOPE, ROUTES, SCOPED
-from tests.conftest import DEMO_ACCOUNTS, ApiClient, new_phone
+from tests.api.access_rows import EVERYONE, MACHINE_ROUTES, ROUTES, SCOPED
+from tests.api.route_callers import INSIDE, OUTSIDE
+from tests.conftest import ApiClient, new_phone
 
-OTHER_COUNTY = "610102"
-OUTSIDE = f"{OTHER_COUNTY}101201"
-INSIDE = {role: "140825102201" for role in EVERYONE} | {"grid_worker": "1408251022010101"}
 JSON = {"Content-Type": "application/json"}
 
 
@@ -73,44 +71,6 @@ def answers_match_the_document(document, monkeypatch):
     wrong = [f"{method} {path}: {problem}" for method, path, response in seen
              if (problem := undocumented(document, method, path, response))]
     assert not wrong, "\n".join(wrong)
-
-
-@pytest.fixture(scope="module")
-def other_county(demo_town):
-    from chalicelib.store import grids
-    from chalicelib.usecases import bootstrap
-
-    bootstrap.ensure_county(OTHER_COUNTY, "外县")
-    for code in (OUTSIDE[:9], OUTSIDE):
-        if grids.find(code) is None:
-            grids.create(grids.build(code, "外"))
-
-
-@pytest.fixture(scope="module")
-def machine(demo_town):
-    from chalicelib.schemas.users import ApiKeyCreate
-    from chalicelib.usecases import api_keys
-    from chalicelib.web.access import Caller
-
-    admin = Caller(user_id="openapi-test-admin", role="county_admin", scope_code="140825")
-    created = api_keys.create_key(admin, ApiKeyCreate(
-        name="12345", scope_code=MACHINE_SCOPE, operations=sorted(api_keys.MACHINE_OPERATIONS)))
-    client = ApiClient()
-    client.headers["X-API-Key"] = created.api_key
-    client.api_key = created.api_key
-    return client
-
-
-@pytest.fixture(scope="module")
-def logged_in(demo_town):
-    clients: dict[str, ApiClient] = {}
-
-    def client(role: str) -> ApiClient:
-        if role not in clients:
-            account = DEMO_ACCOUNTS[role]
-            clients[role] = ApiClient().login(account["phone"], account["password"])
-        return clients[role]
-    return client
 
 
 def _absent(template: str, path: str) -> str:

@@ -27,7 +27,7 @@ MACHINE_ROUTES: set[str] = set()
 for _module in pkgutil.iter_modules(__path__):
     _rows = importlib.import_module(f"{__name__}.{_module.name}")
     _clash = set(ROUTES) & set(_rows.ROUTES)
-    assert not _clash, f"{_module.name} repeats rows of {_clash}"  # noqa: S101
+    assert not _clash, f"{_module.name} repeats rows of {_clash}"
     ROUTES.update(_rows.ROUTES)
     SCOPED |= set(getattr(_rows, "SCOPED", ()))
     MACHINE_ROUTES |= set(getattr(_rows, "MACHINE_ROUTES", ()))

@@ -154,11 +154,11 @@ def _upload(grid):
     """An uploaded, valid household workbook with one household in the grid."""
     import io
 
+    from chalicelib.schemas.ledger_files import UploadRequest
+    from chalicelib.usecases import ledger_files
     from openpyxl import Workbook
 
     from tests.api.s3_forms import post_form
-    from chalicelib.usecases import ledger_files
-    from chalicelib.schemas.ledger_files import UploadRequest
 
     if ledger_fixtures._pretending:
         return ledger_fixtures.NOWHERE
