@@ -19,7 +19,7 @@ def load() -> bool:
     from chalicelib.schemas.hotline import HotlineTicket
     from chalicelib.store import cases as case_store
     from chalicelib.usecases import cases, hotline
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     if case_store.find_key(MARKER) is not None:
         return False

@@ -110,7 +110,7 @@ def test_two_dispatchers_at_once_exactly_one_wins(people, monkeypatch):
     from chalicelib.schemas.cases import Transition
     from chalicelib.store import cases as case_store
     from chalicelib.usecases import cases
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     case = step(people["grid_leader"], report(people["grid_worker"]), "register")
     both_decided = threading.Barrier(2, timeout=30)
@@ -337,7 +337,7 @@ def test_the_handling_deadline_counts_chinese_working_days(demo_town, monkeypatc
     from chalicelib import clock
     from chalicelib.schemas.cases import CaseCreate, Transition
     from chalicelib.usecases import cases
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     monkeypatch.setattr(clock, "now", lambda: reported)  # a use case's clock, not a token's
     worker = Caller(user_id="u-worker", role="grid_worker", scope_code=MICRO,

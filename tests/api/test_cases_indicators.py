@@ -52,7 +52,7 @@ def test_indicators_equal_a_brute_force_count(demo_town, as_role):
     from chalicelib.schemas.cases import CaseCreate, Transition
     from chalicelib.store import counters
     from chalicelib.usecases import cases
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     rng = random.Random(2026)
     workers = {w["grid_code"]: w["worker_id"] for w in demo_town.workers}
@@ -142,7 +142,7 @@ def test_cases_move_with_their_grid(county_admin):
     from chalicelib.store import cases as case_store
     from chalicelib.store import grids as grid_store
     from chalicelib.usecases import cases
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     county = county_admin.county
     town, old_village, new_village = f"{county}101", f"{county}101201", f"{county}101202"

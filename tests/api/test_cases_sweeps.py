@@ -36,7 +36,7 @@ def worker_of(town, grid_code):
 def new_case(category="parking"):  # parking: 4 hours to dispatch
     from chalicelib.schemas.cases import CaseCreate
     from chalicelib.usecases import cases
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     worker = Caller(user_id="u-sweep-worker", role="grid_worker", scope_code=MICRO)
     return cases.create_case(worker, CaseCreate(category=category, grid_code=MICRO,
@@ -79,7 +79,7 @@ def test_a_town_case_past_due_is_overdue_now_and_in_the_overdue_inbox(at, demo_t
     from chalicelib.schemas.cases import CaseListQuery, Transition
     from chalicelib.store import cases as case_store
     from chalicelib.usecases import case_statistics, cases
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     dispatcher = Caller(user_id="u-sweep-dispatcher", role="dispatcher", scope_code=TOWN)
     case_id = new_case()
@@ -144,7 +144,7 @@ def test_estimated_deadlines_become_exact_when_the_calendar_knows_the_year(at, m
     from chalicelib.schemas.cases import Transition
     from chalicelib.store import cases as case_store
     from chalicelib.usecases import cases
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     real_is_working_day = deadlines.is_working_day
 

@@ -135,7 +135,7 @@ def test_a_move_cut_short_is_finished_by_the_sweep(county_admin, tree):
     original = grid_moves.REQUEST_BUDGET_SECONDS
     grid_moves.REQUEST_BUDGET_SECONDS = 0.0  # the request does one piece of work, then stops
     try:
-        from chalicelib.web.access import Caller
+        from chalicelib.domain.callers import Caller
 
         admin = Caller(user_id="t", role="county_admin", scope_code=tree.county)
         job = grid_moves.start_move(admin, tree.grid_a, GridMoveRequest(

@@ -21,7 +21,7 @@ MICRO, VILLAGE, TOWN = "1408251022010101", "140825102201", "140825102"
 def hotline(demo_town):
     from chalicelib.schemas.users import ApiKeyCreate
     from chalicelib.usecases import api_keys
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     admin = Caller(user_id="hotline-test-admin", role="county_admin", scope_code="140825")
     created = api_keys.create_key(admin, ApiKeyCreate(
@@ -116,7 +116,7 @@ def close_case(case_id):
     """The loop, as the village would run it."""
     from chalicelib.schemas.cases import Transition
     from chalicelib.usecases import cases
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     leader = Caller(user_id="u-leader", role="grid_leader", scope_code=VILLAGE)
     worker = Caller(user_id="u-worker", role="grid_worker", scope_code=MICRO,

@@ -60,7 +60,7 @@ def test_counters_equal_a_brute_force_count(county_admin):
     from chalicelib.store import households as household_store
     from chalicelib.store import rentals as rental_store
     from chalicelib.usecases import grid_moves, households, rentals, workers
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     tree = build(county_admin)
     rng = random.Random(SEED)

@@ -12,7 +12,7 @@ MICRO, TOWN = "1408251022010101", "140825102"
 def api_key(demo_town):
     from chalicelib.schemas.users import ApiKeyCreate
     from chalicelib.usecases import api_keys
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     admin = Caller(user_id="open311-test-admin", role="county_admin", scope_code="140825")
     return api_keys.create_key(admin, ApiKeyCreate(name="Open311 app", scope_code=TOWN,
@@ -133,7 +133,7 @@ def mapped_county(database, county_code):
 def key_for(county, scope_code):
     from chalicelib.schemas.users import ApiKeyCreate
     from chalicelib.usecases import api_keys
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     admin = Caller(user_id="open311-test-admin", role="county_admin", scope_code=county)
     return api_keys.create_key(admin, ApiKeyCreate(name="FixMyStreet", scope_code=scope_code,

@@ -18,7 +18,7 @@ def test_a_moves_sweep_touches_only_what_resume_grid_moves_may(county_admin, dyn
     from chalicelib.schemas.grids import GridMoveRequest
     from chalicelib.schemas.users import ApiKeyCreate
     from chalicelib.usecases import api_keys, cases, grid_moves
-    from chalicelib.web.access import Caller
+    from chalicelib.domain.callers import Caller
 
     tree = build(county_admin)
     api = county_admin

@@ -6,13 +6,13 @@ import secrets
 
 from chalicelib import clock
 from chalicelib.domain import grid_codes, tokens
+from chalicelib.domain.callers import Caller
 from chalicelib.errors import InvalidInput, Unauthorized
 from chalicelib.schemas.users import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, ApiKeyPage
 from chalicelib.store import api_keys as key_store
 from chalicelib.store import grids as grid_store
 from chalicelib.store.api_keys import ApiKeyModel
 from chalicelib.usecases import audit
-from chalicelib.web.access import Caller
 
 PREFIX = "wgk"
 API_KEY_CALLER = "api_key#"  # a machine caller's user_id: this and the key id

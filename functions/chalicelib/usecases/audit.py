@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from chalicelib import clock
 from chalicelib.domain import roles
+from chalicelib.domain.callers import Caller
 from chalicelib.errors import Forbidden, InvalidInput
 from chalicelib.schemas.users import AuditEntry, AuditPage, AuditQuery
 from chalicelib.store import audit as audit_store
-from chalicelib.web.access import Caller
 
 
 def record(caller: Caller, *, action: str, record: str, scope_code: str,

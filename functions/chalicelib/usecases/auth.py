@@ -2,6 +2,7 @@
 
 from chalicelib import clock
 from chalicelib.domain import lockout, passwords, tokens
+from chalicelib.domain.callers import Caller
 from chalicelib.domain.personal_data import mask_phone
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from chalicelib.schemas.auth import Profile, ProfileUpdate, Session
@@ -9,7 +10,6 @@ from chalicelib.signing_keys import signing_keys
 from chalicelib.store import grids as grid_store
 from chalicelib.store import users as user_store
 from chalicelib.store.users import SessionModel, UserModel
-from chalicelib.web.access import Caller
 
 LOCKED_MESSAGE = "Too many failed logins; try again later"
 

@@ -11,13 +11,13 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain import tokens
+from chalicelib.domain.callers import Caller
 from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.schemas.cases import AttachmentOut, CaseDetail, Upload, UploadRequest
 from chalicelib.settings import settings
 from chalicelib.store import cases as case_store
 from chalicelib.store import objects
 from chalicelib.usecases import cases
-from chalicelib.web.access import Caller
 
 UPLOAD_SECONDS = 15 * 60
 DOWNLOAD_SECONDS = 15 * 60

@@ -5,12 +5,12 @@ from dataclasses import asdict
 
 from chalicelib import clock
 from chalicelib.domain import grid_codes
+from chalicelib.domain.callers import Caller
 from chalicelib.domain.case_categories import Category
 from chalicelib.errors import Forbidden, InvalidInput
 from chalicelib.schemas.cases import CategoryList, CategoryOut, CategoryUpdate
 from chalicelib.store import case_categories as category_store
 from chalicelib.usecases import audit
-from chalicelib.web.access import Caller
 
 CATEGORY_CODE = re.compile(r"^[a-z][a-z0-9_]{1,29}$")
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain import case_flow, grid_codes, tokens
+from chalicelib.domain.callers import Caller
 from chalicelib.domain.case_categories import Category
 from chalicelib.domain.case_flow import Case, Outcome
 from chalicelib.domain.personal_data import mask_phone
@@ -34,7 +35,6 @@ from chalicelib.store import cases as case_store
 from chalicelib.store import grids as grid_store
 from chalicelib.store import workers as worker_store
 from chalicelib.usecases import audit
-from chalicelib.web.access import Caller
 
 WRITE_ATTEMPTS = 5
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain import callback_signatures, case_flow, grid_codes
+from chalicelib.domain.callers import Caller
 from chalicelib.domain.case_categories import HOTLINE_DISPATCH_LIMITS
 from chalicelib.domain.case_flow import Outcome
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -32,7 +33,6 @@ from chalicelib.store import case_callbacks as callback_store
 from chalicelib.store import cases as case_store
 from chalicelib.store.cases import CaseKeyModel
 from chalicelib.usecases import api_keys, audit, cases
-from chalicelib.web.access import Caller
 
 # Waits after each failed attempt; after the last, the callback has failed.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),

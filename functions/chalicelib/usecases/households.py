@@ -8,9 +8,11 @@ from datetime import date
 
 from chalicelib import clock
 from chalicelib.domain import grid_codes, id_numbers, ledger, tokens
+from chalicelib.domain.callers import Caller
 from chalicelib.domain.personal_data import mask_id_number, mask_phone
 from chalicelib.errors import Conflict, Forbidden, InvalidInput
 from chalicelib.schemas.ledgers import (
+    MOBILE_OR_LANDLINE,
     GridStayOut,
     HouseholdCreate,
     HouseholdListQuery,
@@ -18,7 +20,6 @@ from chalicelib.schemas.ledgers import (
     HouseholdOut,
     HouseholdPage,
     HouseholdUpdate,
-    MOBILE_OR_LANDLINE,
     LedgerSettings,
     ResidentIn,
     ResidentListQuery,
@@ -32,7 +33,6 @@ from chalicelib.store import records
 from chalicelib.store.households import GridStay, HouseholdModel, ResidentModel
 from chalicelib.store.unit_of_work import UnitOfWork, already_exists, version_conflict
 from chalicelib.usecases import audit
-from chalicelib.web.access import Caller
 
 ADDRESS_CLAIM = "household_address"
 ID_NUMBER_CLAIM = "resident_id_number"

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from chalicelib import clock
 from chalicelib.domain import grid_codes, ledger, ledger_sheets, tokens
+from chalicelib.domain.callers import Caller
 from chalicelib.errors import Forbidden, InvalidInput, WanggeError
 from chalicelib.observability import logger
 from chalicelib.schemas.ledger_files import (
@@ -33,7 +34,6 @@ from chalicelib.store.ledger_jobs import LedgerJobModel, ProblemItem
 from chalicelib.store.rentals import RentalModel, TenantModel
 from chalicelib.usecases import audit, ledger_imports, ledger_workbooks
 from chalicelib.usecases import households as household_rules
-from chalicelib.web.access import Caller
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 LINK_SECONDS = 15 * 60

@@ -6,6 +6,7 @@ from datetime import date
 
 from chalicelib import clock
 from chalicelib.domain import grid_codes, id_numbers, ledger, tokens
+from chalicelib.domain.callers import Caller
 from chalicelib.domain.personal_data import mask_id_number, mask_phone
 from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.schemas.ledgers import (
@@ -26,7 +27,6 @@ from chalicelib.store.rentals import RentalModel, TenantModel
 from chalicelib.store.unit_of_work import UnitOfWork, already_exists, version_conflict
 from chalicelib.usecases import audit
 from chalicelib.usecases.households import age_on
-from chalicelib.web.access import Caller
 
 ADDRESS_CLAIM = "rental_address"
 CURRENT_TENANT_CLAIM = "current_tenant"  # one current stay per person and rental

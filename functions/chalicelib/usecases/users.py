@@ -2,6 +2,7 @@
 (masked unless revealed, and then audited), change, disable, reset."""
 
 from chalicelib.domain import grid_codes, passwords, roles, tokens
+from chalicelib.domain.callers import Caller
 from chalicelib.domain.personal_data import mask_phone
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.schemas.users import PasswordReset, UserCreate, UserOut, UserPage, UserUpdate
@@ -10,7 +11,6 @@ from chalicelib.store import users as user_store
 from chalicelib.store import workers as worker_store
 from chalicelib.store.users import UserModel
 from chalicelib.usecases import audit
-from chalicelib.web.access import Caller
 
 
 def view(user: UserModel, *, reveal: bool = False) -> UserOut:

@@ -12,6 +12,7 @@ from datetime import date
 from chalicelib import clock
 from chalicelib.domain import grid_codes, ledger, tokens
 from chalicelib.domain import workers as worker_rules
+from chalicelib.domain.callers import Caller
 from chalicelib.domain.personal_data import mask_phone
 from chalicelib.errors import Conflict, Forbidden, InvalidInput
 from chalicelib.schemas.workers import (
@@ -35,7 +36,6 @@ from chalicelib.store.unit_of_work import UnitOfWork, already_exists, version_co
 from chalicelib.store.workers import AssignmentModel, WorkerModel
 from chalicelib.usecases import audit
 from chalicelib.usecases import rentals as rental_rules
-from chalicelib.web.access import Caller
 
 PHONE_CLAIM = "worker_phone"
 ASSIGNMENT_CLAIM = "active_assignment"  # one active assignment per worker and grid

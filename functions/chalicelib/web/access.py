@@ -6,27 +6,8 @@ refuses to register one that does not."""
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from chalicelib.domain.callers import Caller
 from chalicelib.errors import Forbidden, Unauthorized
-
-
-@dataclass(frozen=True)
-class Caller:
-    user_id: str
-    role: str
-    scope_code: str
-    name: str = ""
-    session_id: str | None = None
-    worker_id: str | None = None
-    must_change_password: bool = False
-    machine_operations: frozenset[str] | None = None  # set for API-key callers
-    source_ip: str | None = None
-
-    @property
-    def is_machine(self) -> bool:
-        return self.machine_operations is not None
-
-    def can_see(self, grid_code: str) -> bool:
-        return grid_code.startswith(self.scope_code)
 
 
 @dataclass

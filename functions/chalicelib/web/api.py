@@ -16,9 +16,13 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib import errors
+from chalicelib.lazy import lazy
 from chalicelib.observability import logger
 from chalicelib.web import envelope, idempotency, paths
 from chalicelib.web.access import PUBLIC, Access, Caller, RequestParts, authorize, bearer_token
+
+api_keys = lazy("chalicelib.usecases.api_keys")
+auth = lazy("chalicelib.usecases.auth")
 
 API_PREFIX = "/api/v1"
 # Chalice would answer other content types with its own 415; every type is let
@@ -104,8 +108,6 @@ class _HttpError(Exception):
 
 def authenticate(request: Any) -> Caller:
     """The caller of a request: an API key (machines) or a bearer access token."""
-    from chalicelib.usecases import api_keys, auth
-
     api_key = request.headers.get("x-api-key")
     if api_key:
         caller = api_keys.authenticate(api_key)
