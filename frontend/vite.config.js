@@ -56,6 +56,10 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.js'],
     setupFiles: ['./src/test-setup.js'],
+    // A test waits up to 10 s for what the screen shows (src/test-setup.js), maybe more than
+    // once; vitest's 5 s per test would cut such a wait short on a loaded machine.
+    testTimeout: 60_000,
+    hookTimeout: 30_000,
     server: { deps: { inline: ['vant'] } },
   },
 })

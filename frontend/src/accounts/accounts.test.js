@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { envelope, json, mountApp, PROFILES, reset, settle, shown, signIn, stubApi }
+import { envelope, json, mountApp, PROFILES, reset, shown, signIn, stubApi }
   from '../test-utils.js'
 import { network } from '../network.js'
 import { outbox } from '../offline/index.js'
@@ -121,8 +121,7 @@ describe('account screens', () => {
     await wrapper.find('[data-test="suggest-password"]').trigger('click')
     network.online = false
     await wrapper.find('[data-test="reset-password"]').trigger('click')
-    await settle()
-    expect(wrapper.find('[data-test="form-error"]').text()).toContain('需要联网')
+    await vi.waitFor(() => expect(wrapper.find('[data-test="form-error"]').text()).toContain('需要联网'))
     expect(calls.filter((call) => call.key.startsWith('POST'))).toEqual([])
     expect(outbox.state.entries).toEqual([])
   })
@@ -137,8 +136,7 @@ describe('account screens', () => {
     await shown(wrapper, '[data-test="reset-password"]')
     await wrapper.find('input[name="new_password"]').setValue('password1')
     await wrapper.find('[data-test="reset-password"]').trigger('click')
-    await settle()
-    expect(wrapper.find('[data-test="form-error"]').text()).toContain('不能是手机号或常见密码')
+    await vi.waitFor(() => expect(wrapper.find('[data-test="form-error"]').text()).toContain('不能是手机号或常见密码'))
   })
 
   it('offers no changes to one\'s own account or to a higher rank', async () => {
@@ -151,9 +149,7 @@ describe('account screens', () => {
     await shown(wrapper, '[data-test="account"]')
     expect(wrapper.find('[data-test="disable"]').exists()).toBe(false)
     await router.push('/accounts/u-county')
-    await settle()
-    await shown(wrapper, '[data-test="account-role"]')
-    expect(wrapper.find('[data-test="account-role"]').text()).toContain('县级管理员')
+    await vi.waitFor(() => expect(wrapper.find('[data-test="account-role"]').text()).toContain('县级管理员'))
     expect(wrapper.find('[data-test="reset-password"]').exists()).toBe(false)
   })
 })

@@ -118,7 +118,7 @@ describe('grid registry', () => {
     await wrapper.find('[data-test="move"]').trigger('click')
     ;(await inBody('.van-dialog__confirm')).click()
     await vi.waitFor(() => expect(wrapper.find('[data-test="move-progress"]').text())
-      .toContain('迁移完成：新编码 14082510220203，共 9 个网格'), { timeout: 4000 })
+      .toContain('迁移完成：新编码 14082510220203，共 9 个网格'))
     expect(moved).toEqual([{ version: 4, parent_code: '140825102202' }])
   })
 })

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { envelope, json, mountApp, PROFILES, reset, settle, shown, signIn, stubApi }
+import { envelope, json, mountApp, PROFILES, reset, shown, signIn, stubApi }
   from '../test-utils.js'
 import { network } from '../network.js'
 import { outbox } from '../offline/index.js'
@@ -184,8 +184,7 @@ describe('household forms', () => {
     const conflict = await shown(wrapper, '[data-test="conflict"]')
     expect(conflict.text()).toContain('此记录已被他人修改')
     expect(conflict.attributes('role')).toBe('alert')
-    await settle()
-    expect(wrapper.find('input[name="address"]').element.value).toBe('三泉村1组1号东院')
+    await vi.waitFor(() => expect(wrapper.find('input[name="address"]').element.value).toBe('三泉村1组1号东院'))
     expect(wrapper.find('input[name="head_name"]').element.value).toBe('李先到')
     expect(wrapper.find('textarea[name="notes"]').element.value).toBe('低保户')
     expect(wrapper.find('[data-test="theirs"]').text()).toBe('他人已改为：已走访')
@@ -296,8 +295,7 @@ describe('Excel import', () => {
     await choose()
     expect((await shown(wrapper, '[data-test="checked"]')).text()).toContain('将新增 2 条')
     await wrapper.find('[data-test="import"]').trigger('click')
-    await vi.waitFor(() => expect(wrapper.find('[data-test="import-job"]').text()).toContain('导入完成：新增 2 条'),
-      { timeout: 3000 })
+    await vi.waitFor(() => expect(wrapper.find('[data-test="import-job"]').text()).toContain('导入完成：新增 2 条'))
     expect(imports).toEqual([{ upload_id: 'u1', kind: 'households', dry_run: true },
       { upload_id: 'u2', kind: 'households', dry_run: true }, { upload_id: 'u2', kind: 'households', dry_run: false }])
   })

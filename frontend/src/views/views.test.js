@@ -38,14 +38,14 @@ describe('login', () => {
     stubApi({ 'POST /api/v1/auth/login': () => json(401, envelope('invalid_credentials')) })
     const { wrapper } = await mountApp('/login')
     await submitLogin(wrapper, '10000000002', 'wrong-one1')
-    expect(wrapper.find('[data-test="login-error"]').text()).toBe('手机号或密码错误')
+    await vi.waitFor(() => expect(wrapper.find('[data-test="login-error"]').text()).toBe('手机号或密码错误'))
   })
 
   it('shows the lockout with its remaining minutes, whatever code the 429 carries', async () => {
     stubApi({ 'POST /api/v1/auth/login': () => json(429, envelope('too_many_requests'), { 'Retry-After': '600' }) })
     const { wrapper } = await mountApp('/login')
     await submitLogin(wrapper, '10000000002', 'wrong-one1')
-    expect(wrapper.find('[data-test="login-error"]').text()).toBe('密码错误次数过多，账号已锁定，请 10 分钟后再试')
+    await vi.waitFor(() => expect(wrapper.find('[data-test="login-error"]').text()).toBe('密码错误次数过多，账号已锁定，请 10 分钟后再试'))
   })
 
   it('checks the phone number before asking the server', async () => {
@@ -89,7 +89,7 @@ describe('login', () => {
       await settle()
     }
     await fill('wrong#2026')
-    expect(wrapper.find('[data-test="password-error"]').text()).toBe('当前密码不正确')
+    await vi.waitFor(() => expect(wrapper.find('[data-test="password-error"]').text()).toBe('当前密码不正确'))
     expect(session.data.refresh_token).toBe('r') // a wrong password is not a lost session
     await fill('Initial#2026')
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('home'))
@@ -106,6 +106,7 @@ describe('home and navigation', () => {
         { households: 4960, residents: 17521, rentals: 310 }, ['140825102'])),
     })
     const { wrapper } = await mountApp('/')
+    await shown(wrapper, '[data-count="rentals"]')
     expect(wrapper.find('[data-test="role"]').text()).toBe('县级管理员')
     expect(wrapper.find('[data-test="scope"]').text()).toBe('管辖范围：新绛县')
     expect(wrapper.find('[data-test="my-grid"]').text()).toContain('新绛县')
@@ -127,11 +128,10 @@ describe('home and navigation', () => {
       'GET /api/v1/grids/1408251022010101/counts': () => json(200, counts('1408251022010101')),
     })
     const { wrapper } = await mountApp('/')
-    expect(wrapper.find('[data-test="error-state"]').text()).toContain('超出您的管辖范围')
+    expect((await shown(wrapper, '[data-test="error-state"]')).text()).toContain('超出您的管辖范围')
     fail = false
     await wrapper.find('[data-test="error-state"] button').trigger('click')
-    await settle()
-    expect(wrapper.find('[data-count="children"]').text()).toBe('下级网格0')
+    expect((await shown(wrapper, '[data-count="children"]')).text()).toBe('下级网格0')
   })
 
   it('keeps a role out of features it may not use', async () => {
@@ -213,7 +213,7 @@ describe('profile and outbox', () => {
 
     network.online = true
     await outbox.flush()
-    await settle()
+    await vi.waitFor(() => expect(wrapper.text()).toContain('没有待同步的记录'))
     expect(patches).toHaveLength(1)
     expect(patches[0].body).toEqual({ note: '今天值班', version: 1 })
     expect(patches[0].key).toMatch(/^[0-9a-f-]{36}$/)

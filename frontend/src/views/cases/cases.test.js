@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { envelope, json, mountApp, PROFILES, reset, settle, shown, signIn, stubApi } from '../../test-utils.js'
+import { envelope, json, mountApp, PROFILES, reset, shown, signIn, stubApi } from '../../test-utils.js'
 import { outbox } from '../../offline/index.js'
 import { network } from '../../network.js'
 
 afterEach(reset)
 
 // A step goes through the outbox, whose case sender is a module loaded on first use.
-const eventually = (check) => vi.waitFor(check, { timeout: 5000 })
+const eventually = (check) => vi.waitFor(check)
 
 const LEADER = { ...PROFILES.grid_worker, user_id: 'u-leader', name: '网格长', role: 'grid_leader',
   scope_code: '140825102201', scope_name: '三泉村', worker_id: 'w000001' }
@@ -49,8 +49,7 @@ describe('case inboxes', () => {
     expect(wrapper.find('[data-case="c1"]').text()).toContain('已派遣')
     expect(wrapper.find('[data-case="c1"]').text()).toContain('已超期')
     await wrapper.find('[data-test="load-more"]').trigger('click')
-    await settle()
-    expect(wrapper.find('[data-case="c2"]').text()).toContain('停车')
+    expect((await shown(wrapper, '[data-case="c2"]')).text()).toContain('停车')
     expect(wrapper.findAll('[data-test="boxes"] [role="tab"]').map((tab) => tab.text())).toEqual(['我的待办', '按状态', '已超期', '上报给我'])
   })
 
@@ -64,8 +63,7 @@ describe('case inboxes', () => {
     expect(calls.find((c) => c.key === 'GET /api/v1/cases').url)
       .toContain('box=subtree&state=handled&scope=140825102201')
     await wrapper.find('[data-test="filter-state"]').setValue('reported')
-    await settle()
-    expect(router.currentRoute.value.query.state).toBe('reported')
+    await eventually(() => expect(router.currentRoute.value.query.state).toBe('reported'))
   })
 })
 
@@ -88,8 +86,7 @@ describe('a case', () => {
 
     await wrapper.find('[data-action="reject"]').trigger('click')
     await wrapper.find('[data-test="form-reject"]').trigger('submit')
-    await settle()
-    expect(wrapper.find('[data-test="form-reject"]').text()).toContain('请填写')
+    await eventually(() => expect(wrapper.find('[data-test="form-reject"]').text()).toContain('请填写'))
     expect(bodies).toEqual([])
 
     await wrapper.find('[data-action="register"]').trigger('click')
@@ -118,10 +115,9 @@ describe('a case', () => {
       } })
     const { wrapper } = await mountApp('/cases/c1')
     await (await shown(wrapper, '[data-action="dispatch"]')).trigger('click')
-    await settle()
-    expect(wrapper.findAll('[data-test="choose-level"] label').map((level) => level.text()))
-      .toEqual(['三泉村', '三泉村1-1微网格']) // a village's leader: the village or the micro-grid
-    await wrapper.find('[data-test="form-dispatch"] .van-radio').trigger('click')
+    await eventually(() => expect(wrapper.findAll('[data-test="choose-level"] label').map((level) => level.text()))
+      .toEqual(['三泉村', '三泉村1-1微网格'])) // a village's leader: the village or the micro-grid
+    await (await shown(wrapper, '[data-test="form-dispatch"] .van-radio')).trigger('click') // the workers, once read
     await wrapper.find('[data-test="form-dispatch"]').trigger('submit')
     await eventually(() => expect(bodies).toEqual([{ action: 'dispatch', version: 1, worker_id: 'w000002',
       grid_code: MICRO }]))
@@ -213,8 +209,7 @@ describe('a case', () => {
     const { wrapper } = await mountApp('/cases/c1')
     expect((await shown(wrapper, '[data-test="reporter"]')).text()).toContain('100****9001')
     await wrapper.find('[data-test="reveal"]').trigger('click')
-    await settle()
-    expect(wrapper.find('[data-test="reporter"]').text()).toContain('王大爷 · 10000009001')
+    await eventually(() => expect(wrapper.find('[data-test="reporter"]').text()).toContain('王大爷 · 10000009001'))
     expect(calls.filter((c) => c.url.includes('reveal=true'))).toHaveLength(1)
   })
 })
@@ -227,8 +222,7 @@ describe('reporting a case', () => {
     const form = await shown(wrapper, '[data-test="report-form"]')
     network.online = false
     await form.trigger('submit')
-    await settle()
-    expect(form.text()).toContain('请选择事件类型')
+    await eventually(() => expect(form.text()).toContain('请选择事件类型'))
     expect(form.text()).toContain('请描述事件')
     expect(form.text()).toContain('请定位或填写地址')
 
@@ -237,7 +231,6 @@ describe('reporting a case', () => {
     await wrapper.find('input[name="address"]').setValue('三泉村东口')
     await wrapper.find('input[name="priority"][value="high"]').setValue(true)
     await form.trigger('submit')
-    await settle()
     expect((await shown(wrapper, '[data-test="report-queued"]')).text()).toContain('已离线保存')
     const [entry] = outbox.state.entries
     expect(entry).toMatchObject({ kind: 'case', path: '/cases', status: 'pending',
@@ -255,8 +248,7 @@ describe('reporting a case', () => {
       { coords: { latitude: 35.6151234567, longitude: 111.2012345678, accuracy: 12.4 } }) } })
     const { wrapper } = await mountApp('/cases/new')
     await (await shown(wrapper, '[data-test="locate"]')).trigger('click')
-    await settle()
-    expect(wrapper.find('[data-test="position"]').text()).toBe('已定位 35.615123, 111.201235（误差约 12 米）')
+    await eventually(() => expect(wrapper.find('[data-test="position"]').text()).toBe('已定位 35.615123, 111.201235（误差约 12 米）'))
   })
 })
 
@@ -282,8 +274,7 @@ describe('case indicators', () => {
     expect(rate('satisfaction_rate')).toBe('满意率—')
     expect(rate('mean_hours_to_close')).toBe('平均结案用时30.5 小时')
     await wrapper.find('[data-test="previous-month"]').trigger('click')
-    await settle()
-    expect(months).toEqual(['2026-11', '2026-10'])
+    await eventually(() => expect(months).toEqual(['2026-11', '2026-10']))
   })
 })
 
@@ -303,9 +294,8 @@ describe('hotline callbacks', () => {
     expect(list.text()).toContain('工单 T-1001')
     expect(list.text()).toContain('最近错误：HTTP 502')
     await wrapper.find('[data-test="retry-callback"]').trigger('click')
-    await settle()
+    await eventually(() => expect(list.text()).toContain('已重新加入回传队列'))
     expect(retried).toEqual(['cb1'])
-    expect(list.text()).toContain('已重新加入回传队列')
   })
 
   it('are not for a worker', async () => {
@@ -341,8 +331,7 @@ describe('case categories', () => {
     await (await shown(wrapper, '[data-test="new-category"]')).trigger('click')
     await wrapper.find('input[name="code"]').setValue('Noise!')
     await wrapper.find('[data-test="category-form"]').trigger('submit')
-    await settle()
-    expect(wrapper.find('[data-test="category-form"]').text()).toContain('小写字母开头')
+    await eventually(() => expect(wrapper.find('[data-test="category-form"]').text()).toContain('小写字母开头'))
     expect(put).toHaveLength(1)
   })
 
