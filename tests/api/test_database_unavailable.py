@@ -262,3 +262,15 @@ def test_an_open311_request_that_cannot_be_written_is_a_georeport_503(town, hook
         headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert answer.status == 503, answer.body
     assert answer.json[0]["code"] == 503
+    assert answer.headers["retry-after"]
+
+
+def test_an_open311_read_that_cannot_reach_the_database_is_a_georeport_503(town, hooks):
+    from chalicelib.store.case_categories import CaseCategoryModel
+
+    tree, _, _ = town
+    hooks(dynamodb_client(CaseCategoryModel), "before-send.dynamodb.Query", unreachable)
+    answer = ApiClient().get(f"/api/v1/open311/services.json?jurisdiction_id={tree.county}")
+    assert answer.status == 503, answer.body
+    assert answer.json == [{"code": 503, "description": answer.json[0]["description"]}]
+    assert answer.headers["retry-after"]

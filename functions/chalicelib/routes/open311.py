@@ -19,6 +19,7 @@ from chalicelib.schemas.open311 import (
     ServiceRequests,
     Services,
 )
+from chalicelib.store.availability import as_unavailable
 from chalicelib.web import api, envelope
 from chalicelib.web.access import Access
 
@@ -45,12 +46,22 @@ class Open311Query(Schema):
 
 
 def _answer(run: Callable[[], Any], status: int = 200) -> Response:
+    headers = dict(envelope.JSON_HEADERS)
     try:
-        body, code = run(), status
+        return Response(body=json.dumps(run(), ensure_ascii=False), status_code=status,
+                        headers=headers)
     except open311.Open311Error as exc:
-        body, code = exc.body(), exc.status
-    return Response(body=json.dumps(body, ensure_ascii=False), status_code=code,
-                    headers=envelope.JSON_HEADERS)
+        error = exc
+    except Exception as exc:
+        # An outage the use case did not see as one still answers in GeoReport's shape.
+        outage = as_unavailable(exc)
+        if outage is None:
+            raise
+        error = open311.translate(outage)
+    if error.retry_after_seconds is not None:
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    return Response(body=json.dumps(error.body(), ensure_ascii=False), status_code=error.status,
+                    headers=headers)
 
 
 def _json_name(file_name: str) -> str:

@@ -45,9 +45,11 @@ GRID_ATTRIBUTE = "grid_code"
 
 
 class Open311Error(Exception):
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, retry_after_seconds: int | None = None
+                 ) -> None:
         super().__init__(description)
         self.status, self.description = status, description
+        self.retry_after_seconds = retry_after_seconds
 
     def body(self) -> list[dict[str, Any]]:
         return [{"code": self.status, "description": self.description}]
@@ -57,7 +59,7 @@ def translate(error: WanggeError) -> Open311Error:
     status = {InvalidInput: 400, Unauthorized: 403, Forbidden: 403, NotFound: 404,
               Unavailable: 503}
     code = next((s for cls, s in status.items() if isinstance(error, cls)), 400)
-    return Open311Error(code, error.message)
+    return Open311Error(code, error.message, getattr(error, "retry_after_seconds", None))
 
 
 def w3c(moment: datetime | None) -> str | None:
