@@ -7,22 +7,30 @@ import vue from '@vitejs/plugin-vue'
 const here = (path) => fileURLToPath(new URL(path, import.meta.url))
 
 // The service worker is hand-written (sw/sw.js); at build time this plugin
-// prepends the list of files to precache (every emitted file plus static/)
-// and a version derived from their names, so each build installs a new cache.
+// prepends the files to precache and a version derived from their names, so each
+// build installs a new cache: SHELL, what the first screen cannot open without
+// (index.html as "/", the scripts and stylesheets it loads, static/), and LATER,
+// every other emitted file (the other screens' chunks, the icon font).
 function serviceWorker() {
   return {
     name: 'wangge-service-worker',
     apply: 'build',
     enforce: 'post',
     generateBundle(_options, bundle) {
-      const staticFiles = readdirSync(here('./static')).map((name) => `/${name}`)
-      const emitted = Object.keys(bundle)
+      const page = bundle['index.html']
+      if (!page) this.error('index.html is not in the bundle: the service worker cannot tell the shell')
+      const loaded = [...String(page.source).matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1])
+      const staticFiles = readdirSync(here('./static')).map((name) => `/${name}`).filter((f) => f !== '/sw.js')
+      const shell = [...new Set(['/', ...loaded, ...staticFiles])].sort()
+      const later = Object.keys(bundle)
         .filter((name) => !name.endsWith('.map') && name !== 'index.html')
         .map((name) => `/${name}`)
-      const precache = ['/', ...emitted, ...staticFiles.filter((f) => f !== '/sw.js')].sort()
-      const version = createHash('sha256').update(precache.join('\n')).digest('hex').slice(0, 12)
+        .filter((file) => !shell.includes(file))
+        .sort()
+      const version = createHash('sha256').update([...shell, ...later].sort().join('\n')).digest('hex').slice(0, 12)
       const source = `const VERSION = ${JSON.stringify(version)};\n` +
-        `const PRECACHE = ${JSON.stringify(precache)};\n` + readFileSync(here('./sw/sw.js'), 'utf8')
+        `const SHELL = ${JSON.stringify(shell)};\n` +
+        `const LATER = ${JSON.stringify(later)};\n` + readFileSync(here('./sw/sw.js'), 'utf8')
       this.emitFile({ type: 'asset', fileName: 'sw.js', source })
     },
   }

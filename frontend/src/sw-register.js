@@ -2,6 +2,24 @@ import { reactive } from 'vue'
 
 export const appUpdate = reactive({ ready: false })
 
+// An install that fails (a file of the shell never came, after the worker's own
+// retries) is tried again by the browser only at the next page load; a worker who
+// keeps one screen open would stay without the offline shell. Ask again a few times.
+const INSTALL_ATTEMPTS = 3
+const REINSTALL_AFTER_MS = 5000
+
+function followInstall(registration, attemptsLeft) {
+  registration.addEventListener('updatefound', () => {
+    const worker = registration.installing
+    worker?.addEventListener('statechange', () => {
+      if (worker.state !== 'redundant' || registration.active || attemptsLeft <= 0) return
+      attemptsLeft -= 1
+      setTimeout(() => registration.update().catch(() => { /* not fatal: online-only */ }),
+        REINSTALL_AFTER_MS)
+    })
+  })
+}
+
 /** The service worker keeps the app shell for offline starts. A new build's
  *  worker takes over at once; the page offers a reload to use it. */
 export function registerServiceWorker() {
@@ -10,7 +28,10 @@ export function registerServiceWorker() {
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (hadController) appUpdate.ready = true
   })
-  window.addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js').catch(() => { /* not fatal: online-only */ })
-  })
+  // After the page's own downloads, which the worker's precaching would slow.
+  const register = () => navigator.serviceWorker.register('/sw.js')
+    .then((registration) => followInstall(registration, INSTALL_ATTEMPTS))
+    .catch(() => { /* not fatal: online-only */ })
+  if (document.readyState === 'complete') register()
+  else window.addEventListener('load', register, { once: true })
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from devtools.environment import ROOT
 from tests.conftest import ApiClient, new_phone
@@ -124,10 +125,21 @@ def log_in(page: Page, phone: str, password: str) -> None:
 
 def lose_signal(context: BrowserContext, page: Page) -> None:
     """Go offline once the service worker controls the page: without signal, the next
-    screen's code can only come from it. It takes control once it has precached the whole
-    build, which a loaded machine serves slowly: more time than one screen is given."""
-    page.wait_for_function("Boolean(navigator.serviceWorker.controller)",
-                           timeout=SERVICE_WORKER_INSTALL_MS)
+    screen's code can only come from it. It takes control once it has fetched the build
+    (each file retried on its own), which a loaded machine serves slowly: more time than
+    one screen is given."""
+    try:
+        page.wait_for_function("Boolean(navigator.serviceWorker.controller)",
+                               timeout=SERVICE_WORKER_INSTALL_MS)
+    except PlaywrightTimeoutError:
+        # Say where the worker got to (never registered, still installing, failed).
+        workers = page.evaluate("""async () => {
+            const registration = await navigator.serviceWorker.getRegistration()
+            return registration && Object.fromEntries(['installing', 'waiting', 'active']
+                .map((slot) => [slot, registration[slot] ? registration[slot].state : null]))
+        }""")
+        pytest.fail(f"the service worker took no control of the page in "
+                    f"{SERVICE_WORKER_INSTALL_MS // 1000} s; its registration: {workers}", pytrace=False)
     context.set_offline(True)
 
 
