@@ -16,15 +16,14 @@ crashed is resumed by calling the movers again: what was moved is no longer
 found under the old prefix.
 """
 
-from typing import Callable
+from collections.abc import Callable
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DoesNotExist, UpdateError
-from pynamodb.indexes import GlobalSecondaryIndex
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from chalicelib.errors import NotFound
-from chalicelib.store.base import index_meta, table_meta
+from chalicelib.store import leased_jobs
+from chalicelib.store.base import table_meta
+from chalicelib.store.leased_jobs import LeasedJob
 
 Mover = Callable[[str, str, int], int]
 
@@ -42,20 +41,12 @@ def register(name: str) -> Callable[[Mover], Mover]:
 
 # The move jobs.
 
-RUNNING = "running"
+RUNNING = leased_jobs.RUNNING
 DONE = "done"
-STEPS = ("mark", "copy", "records", "counters", "cleanup", "done")
+STEPS = ("mark", "copy", "records", "counters", "cleanup", DONE)
 
 
-class RunningMoves(GlobalSecondaryIndex):
-    """Sparse: only jobs still running carry `running`, so the sweep reads only those."""
-
-    Meta = index_meta("running")
-    running = UnicodeAttribute(hash_key=True)
-    created_at = UTCDateTimeAttribute(range_key=True)
-
-
-class GridMoveModel(Model):
+class GridMoveModel(LeasedJob, Model):
     Meta = table_meta("grid_moves")
 
     move_id = UnicodeAttribute(hash_key=True)
@@ -65,43 +56,21 @@ class GridMoveModel(Model):
     status = UnicodeAttribute(default=RUNNING)
     step = UnicodeAttribute(default=STEPS[0])
     grids_moved = NumberAttribute(default=0)
-    running = UnicodeAttribute(null=True)
-    lease_until = UTCDateTimeAttribute(null=True)
     created_by = UnicodeAttribute()
-    created_at = UTCDateTimeAttribute()
-    finished_at = UTCDateTimeAttribute(null=True)
-
-    by_running = RunningMoves()
 
 
 def get(move_id: str) -> GridMoveModel:
-    try:
-        return GridMoveModel.get(move_id, consistent_read=True)
-    except DoesNotExist:
-        raise NotFound(f"Grid move {move_id} does not exist") from None
+    return leased_jobs.get(GridMoveModel, move_id, "Grid move")
 
 
 def running() -> list[GridMoveModel]:
-    return list(GridMoveModel.by_running.query(RUNNING))
+    return leased_jobs.running(GridMoveModel)
 
 
-def take_lease(job: GridMoveModel, now, until) -> bool:
-    """Hold the job for one runner at a time; False when another runner holds it."""
-    try:
-        job.update(actions=[GridMoveModel.lease_until.set(until)],
-                   condition=GridMoveModel.lease_until.does_not_exist()
-                   | (GridMoveModel.lease_until < now))
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
-
-
-def advance(job: GridMoveModel, step: str, **changes) -> None:
-    actions = [GridMoveModel.step.set(step)]
-    actions += [getattr(GridMoveModel, name).set(value) for name, value in changes.items()]
-    if step == STEPS[-1]:
-        actions += [GridMoveModel.status.set(DONE), GridMoveModel.running.remove(),
-                    GridMoveModel.lease_until.remove()]
-    job.update(actions=actions, condition=GridMoveModel.step == job.step)
+def advance(job: GridMoveModel, step: str, now) -> None:
+    """On to `step`, once: a runner that raced ahead already moved the job on."""
+    unmoved = GridMoveModel.step == job.step
+    if step == DONE:
+        leased_jobs.finish(job, DONE, now, condition=unmoved, step=step)
+    else:
+        job.update(actions=[GridMoveModel.step.set(step)], condition=unmoved)

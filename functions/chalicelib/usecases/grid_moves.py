@@ -26,13 +26,14 @@ from chalicelib import clock
 from chalicelib.domain import grid_codes, tokens
 from chalicelib.errors import Conflict, Forbidden, InvalidInput
 from chalicelib.schemas.grids import GridMoveOut, GridMoveRequest
-from chalicelib.store import counters, tables  # noqa: F401 - tables registers every mover
+from chalicelib.store import counters, leased_jobs, tables  # noqa: F401 - tables registers movers
 from chalicelib.store import grid_moves as move_store
 from chalicelib.store import grids as grid_store
 from chalicelib.store.base import transaction
 from chalicelib.store.grid_moves import STEPS, GridMoveModel
 from chalicelib.store.grids import GridModel
 from chalicelib.usecases import audit
+from chalicelib.usecases.leased_jobs import resume
 
 LEASE = timedelta(minutes=5)
 REQUEST_BUDGET_SECONDS = 20.0  # API Gateway answers after 29 s
@@ -152,19 +153,17 @@ def run(move_id: str, *, budget_seconds: float) -> GridMoveModel:
     if job.status == move_store.DONE:
         return job
     now = clock.now()
-    if not move_store.take_lease(job, now, now + LEASE):
+    if not leased_jobs.take_lease(job, now, now + LEASE):
         return job
     deadline = time.monotonic() + budget_seconds
     while job.step != STEPS[-1]:
         finished = STEP_ACTIONS[job.step](job, deadline)
         if not finished:
             break
-        following = STEPS[STEPS.index(job.step) + 1]
-        extra = {"finished_at": clock.now()} if following == STEPS[-1] else {}
-        move_store.advance(job, following, **extra)
+        move_store.advance(job, STEPS[STEPS.index(job.step) + 1], clock.now())
         job = move_store.get(move_id)
     if job.status != move_store.DONE:
-        job.update(actions=[GridMoveModel.lease_until.remove()])
+        leased_jobs.release(job)
     return move_store.get(move_id)
 
 
@@ -243,11 +242,6 @@ STEP_ACTIONS = {"mark": _mark, "copy": _copy, "records": _records, "counters": _
 
 def resume_running_moves(budget_seconds: float = SWEEP_BUDGET_SECONDS) -> list[GridMoveOut]:
     """The sweep: carry on every move still running (reads only those)."""
-    deadline = time.monotonic() + budget_seconds
-    results = []
-    for job in move_store.running():
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            break
-        results.append(view(run(job.move_id, budget_seconds=remaining)))
-    return results
+    return resume(move_store.running,
+                  lambda job, seconds: view(run(job.move_id, budget_seconds=seconds)),
+                  budget_seconds)

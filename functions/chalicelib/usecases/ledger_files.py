@@ -26,14 +26,15 @@ from chalicelib.schemas.ledger_files import (
     UploadRequest,
 )
 from chalicelib.settings import settings
+from chalicelib.store import leased_jobs, objects, records
 from chalicelib.store import ledger_jobs as job_store
-from chalicelib.store import objects, records
 from chalicelib.store.availability import as_unavailable
 from chalicelib.store.households import HouseholdModel, ResidentModel
 from chalicelib.store.ledger_jobs import LedgerJobModel, ProblemItem
 from chalicelib.store.rentals import RentalModel, TenantModel
 from chalicelib.usecases import audit, ledger_imports, ledger_workbooks
 from chalicelib.usecases import households as household_rules
+from chalicelib.usecases.leased_jobs import resume
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 LINK_SECONDS = 15 * 60
@@ -146,10 +147,10 @@ def run(job_id: str, *, budget_seconds: float, plan: ledger_imports.Plan | None 
     """Carry a running job on for about `budget_seconds`; the job as it stands then."""
     job = job_store.get(job_id)
     now = clock.now()
-    if job.status != "running" or not job_store.take_lease(job, now, now + LEASE):
+    if job.status != "running" or not leased_jobs.take_lease(job, now, now + LEASE):
         return job
     if job.attempts > MAX_ATTEMPTS:  # the runs before died, or ran out of time
-        job_store.finish(job, "failed", now, failure=GAVE_UP)
+        leased_jobs.finish(job, "failed", now, failure=GAVE_UP)
         return job_store.get(job_id)
     deadline = time.monotonic() + budget_seconds
     try:
@@ -158,17 +159,17 @@ def run(job_id: str, *, budget_seconds: float, plan: ledger_imports.Plan | None 
     except Exception as error:  # noqa: BLE001 - any failure ends the run; an outage may retry
         if as_unavailable(error) is None:
             logger.exception("ledger job failed", extra={"job_id": job_id})
-            job_store.finish(job, "failed", clock.now(), failure=_failure(job, error))
+            leased_jobs.finish(job, "failed", clock.now(), failure=_failure(job, error))
         elif job_store.get(job_id).attempts >= MAX_ATTEMPTS:  # unless this run got on
             logger.exception("ledger job gave up", extra={"job_id": job_id})
-            job_store.finish(job, "failed", clock.now(), failure=GAVE_UP)
+            leased_jobs.finish(job, "failed", clock.now(), failure=GAVE_UP)
         else:
             logger.warning("ledger job will be retried", extra={"job_id": job_id,
                                                                  "error": repr(error)})
-            job_store.release(job)
+            leased_jobs.release(job)
         return job_store.get(job_id)
     if not done:
-        job_store.release(job)
+        leased_jobs.release(job)
     return job_store.get(job_id)
 
 
@@ -184,8 +185,8 @@ def _run_import(job: LedgerJobModel, deadline: float, plan: ledger_imports.Plan 
     for _attempt in range(3):
         plan = plan or _read_plan(job, caller)
         if plan.problems:  # someone changed the ledger since the check
-            job_store.finish(job, "failed", clock.now(), problems=_problems(plan),
-                             failure="The ledger changed since the file was checked")
+            leased_jobs.finish(job, "failed", clock.now(), problems=_problems(plan),
+                               failure="The ledger changed since the file was checked")
             return True
         try:
             if not ledger_imports.write_plan(plan, job, caller, deadline):
@@ -197,8 +198,8 @@ def _run_import(job: LedgerJobModel, deadline: float, plan: ledger_imports.Plan 
             continue
         job.refresh(consistent_read=True)
         changed = (job.created or 0) + (job.updated or 0)
-        job_store.finish(job, "done", clock.now(), processed=job.rows,
-                         unchanged=max(0, (job.rows or 0) - changed))
+        leased_jobs.finish(job, "done", clock.now(), processed=job.rows,
+                           unchanged=max(0, (job.rows or 0) - changed))
         return True
     raise WanggeError("The ledger kept changing during the import; try again",
                       code="import_conflict")
@@ -307,7 +308,7 @@ def _run_export(job: LedgerJobModel, deadline: float) -> bool:
         return False
     objects.write(settings.exports_bucket, job.object_key, ledger_workbooks.write(rows),
                   objects.XLSX)
-    job_store.finish(job, "done", clock.now(), rows=count)
+    leased_jobs.finish(job, "done", clock.now(), rows=count)
     return True
 
 
@@ -318,12 +319,6 @@ def _key_group_order(tag: str) -> tuple[int, str]:
 
 def resume_jobs(budget_seconds: float = SWEEP_BUDGET_SECONDS) -> list[str]:
     """The sweep: carry on every import or export still running (reads only those)."""
-    deadline = time.monotonic() + budget_seconds
-    finished = []
-    for job in job_store.running():
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            break
-        if run(job.job_id, budget_seconds=remaining).status != "running":
-            finished.append(job.job_id)
-    return finished
+    ran = resume(job_store.running, lambda job, seconds: run(job.job_id, budget_seconds=seconds),
+                 budget_seconds)
+    return [job.job_id for job in ran if job.status != "running"]
