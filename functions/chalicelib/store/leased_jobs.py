@@ -35,6 +35,9 @@ class RunningJobs(GlobalSecondaryIndex):
 
 
 class LeasedJob:
+    """Mixed into a job's model, which adds its key and a `status` (`finish` ends
+    the job on one)."""
+
     running = UnicodeAttribute(null=True)
     lease_until = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
