@@ -9,15 +9,19 @@ const INSTALL_ATTEMPTS = 3
 const REINSTALL_AFTER_MS = 5000
 
 function followInstall(registration, attemptsLeft) {
-  registration.addEventListener('updatefound', () => {
-    const worker = registration.installing
-    worker?.addEventListener('statechange', () => {
+  const followed = new WeakSet()
+  const follow = (worker) => {
+    if (!worker || followed.has(worker)) return
+    followed.add(worker)
+    worker.addEventListener('statechange', () => {
       if (worker.state !== 'redundant' || registration.active || attemptsLeft <= 0) return
       attemptsLeft -= 1
       setTimeout(() => registration.update().catch(() => { /* not fatal: online-only */ }),
         REINSTALL_AFTER_MS)
     })
-  })
+  }
+  follow(registration.installing) // the first install may have begun already
+  registration.addEventListener('updatefound', () => follow(registration.installing))
 }
 
 /** The service worker keeps the app shell for offline starts. A new build's
