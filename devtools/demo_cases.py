@@ -15,11 +15,11 @@ WORKER, LEADER = "w000002", "w000001"
 def load() -> bool:
     """Write the demo cases unless they are there; True when they were written."""
     from chalicelib import clock
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.cases import CaseCreate, Transition
     from chalicelib.schemas.hotline import HotlineTicket
     from chalicelib.store import cases as case_store
     from chalicelib.usecases import cases, hotline
-    from chalicelib.domain.callers import Caller
 
     if case_store.find_key(MARKER) is not None:
         return False

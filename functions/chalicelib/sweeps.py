@@ -32,9 +32,9 @@ def _case_deadlines(now: datetime | None) -> dict[str, Any]:
 
 
 def _hotline_callbacks(now: datetime | None) -> dict[str, Any]:
-    from chalicelib.usecases import hotline
+    from chalicelib.usecases import hotline_callbacks
 
-    return hotline.deliver_callbacks(now)
+    return hotline_callbacks.deliver_callbacks(now)
 
 
 @dataclass(frozen=True)

@@ -107,10 +107,10 @@ def test_the_handler_may_not_verify_or_close(people):
 
 def test_two_dispatchers_at_once_exactly_one_wins(people, monkeypatch):
     """Both read the same version; both decide; the writes race: one wins, one gets 409."""
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.cases import Transition
     from chalicelib.store import cases as case_store
     from chalicelib.usecases import cases
-    from chalicelib.domain.callers import Caller
 
     case = step(people["grid_leader"], report(people["grid_worker"]), "register")
     both_decided = threading.Barrier(2, timeout=30)
@@ -335,9 +335,9 @@ def shanghai(*args):
 def test_the_handling_deadline_counts_chinese_working_days(demo_town, monkeypatch, reported,
                                                            category, due):
     from chalicelib import clock
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.cases import CaseCreate, Transition
     from chalicelib.usecases import cases
-    from chalicelib.domain.callers import Caller
 
     monkeypatch.setattr(clock, "now", lambda: reported)  # a use case's clock, not a token's
     worker = Caller(user_id="u-worker", role="grid_worker", scope_code=MICRO,

@@ -48,11 +48,11 @@ def brute_force(case_ids):
 
 
 def test_indicators_equal_a_brute_force_count(demo_town, as_role):
+    from chalicelib.domain.callers import Caller
     from chalicelib.errors import WanggeError
     from chalicelib.schemas.cases import CaseCreate, Transition
     from chalicelib.store import counters
     from chalicelib.usecases import cases
-    from chalicelib.domain.callers import Caller
 
     rng = random.Random(2026)
     workers = {w["grid_code"]: w["worker_id"] for w in demo_town.workers}
@@ -137,12 +137,12 @@ def test_indicators_equal_a_brute_force_count(demo_town, as_role):
 def test_cases_move_with_their_grid(county_admin):
     """A subtree move re-codes the cases located in it and their hotline callbacks
     (store/grid_moves.py's contract: found by an index, rewritten once)."""
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.cases import CaseCreate, Transition
     from chalicelib.store import case_callbacks
     from chalicelib.store import cases as case_store
     from chalicelib.store import grids as grid_store
     from chalicelib.usecases import cases
-    from chalicelib.domain.callers import Caller
 
     county = county_admin.county
     town, old_village, new_village = f"{county}101", f"{county}101201", f"{county}101202"

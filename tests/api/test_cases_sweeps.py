@@ -34,9 +34,9 @@ def worker_of(town, grid_code):
 
 
 def new_case(category="parking"):  # parking: 4 hours to dispatch
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.cases import CaseCreate
     from chalicelib.usecases import cases
-    from chalicelib.domain.callers import Caller
 
     worker = Caller(user_id="u-sweep-worker", role="grid_worker", scope_code=MICRO)
     return cases.create_case(worker, CaseCreate(category=category, grid_code=MICRO,
@@ -76,10 +76,10 @@ def test_warn_before_then_overdue_and_escalate_after_each_once(at):
 
 
 def test_a_town_case_past_due_is_overdue_now_and_in_the_overdue_inbox(at, demo_town):
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.cases import CaseListQuery, Transition
     from chalicelib.store import cases as case_store
     from chalicelib.usecases import case_statistics, cases
-    from chalicelib.domain.callers import Caller
 
     dispatcher = Caller(user_id="u-sweep-dispatcher", role="dispatcher", scope_code=TOWN)
     case_id = new_case()
@@ -141,10 +141,10 @@ def test_estimated_deadlines_become_exact_when_the_calendar_knows_the_year(at, m
     """A deadline in a year the library has no data for is a weekdays-only estimate;
     once the library knows the year (an upgrade, simulated here), the sweep recomputes it."""
     from chalicelib.domain import deadlines
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.cases import Transition
     from chalicelib.store import cases as case_store
     from chalicelib.usecases import cases
-    from chalicelib.domain.callers import Caller
 
     real_is_working_day = deadlines.is_working_day
 

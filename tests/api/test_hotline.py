@@ -19,9 +19,9 @@ MICRO, VILLAGE, TOWN = "1408251022010101", "140825102201", "140825102"
 
 @pytest.fixture(scope="module")
 def hotline(demo_town):
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.users import ApiKeyCreate
     from chalicelib.usecases import api_keys
-    from chalicelib.domain.callers import Caller
 
     admin = Caller(user_id="hotline-test-admin", role="county_admin", scope_code="140825")
     created = api_keys.create_key(admin, ApiKeyCreate(
@@ -114,9 +114,9 @@ def test_tickets_stay_in_the_keys_area(hotline):
 
 def close_case(case_id):
     """The loop, as the village would run it."""
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.cases import Transition
     from chalicelib.usecases import cases
-    from chalicelib.domain.callers import Caller
 
     leader = Caller(user_id="u-leader", role="grid_leader", scope_code=VILLAGE)
     worker = Caller(user_id="u-worker", role="grid_worker", scope_code=MICRO,
@@ -131,7 +131,7 @@ def close_case(case_id):
 def test_closing_calls_the_hotline_back_once(hotline, receiver, as_role, dynamodb_calls):
     from chalicelib import clock
     from chalicelib.domain import callback_signatures as signatures
-    from chalicelib.usecases import hotline as hotline_usecases
+    from chalicelib.usecases import hotline_callbacks
 
     body = ticket(callback_url=receiver.url)
     case_id = hotline.post("/api/v1/hotline/tickets", body).json["case_id"]
@@ -139,9 +139,9 @@ def test_closing_calls_the_hotline_back_once(hotline, receiver, as_role, dynamod
     close_case(case_id)
     assert receiver.calls == []  # owed with the close, sent by the sweep
     dynamodb_calls.clear()
-    hotline_usecases.deliver_callbacks(clock.now())
+    hotline_callbacks.deliver_callbacks(clock.now())
     assert_declared("hotline-callbacks", dynamodb_calls)
-    hotline_usecases.deliver_callbacks(clock.now() + timedelta(hours=1))
+    hotline_callbacks.deliver_callbacks(clock.now() + timedelta(hours=1))
     assert [(payload["ticket_id"], payload["status"]) for _, payload in receiver.calls] == [
         (body["ticket_id"], "closed")]
     # Signed with the secret shown beside the key that filed the ticket.
@@ -162,7 +162,7 @@ def test_closing_calls_the_hotline_back_once(hotline, receiver, as_role, dynamod
 
 def test_a_failing_callback_backs_off_then_is_listed_for_admins(hotline, receiver, as_role):
     from chalicelib import clock
-    from chalicelib.usecases import hotline as hotline_usecases
+    from chalicelib.usecases import hotline_callbacks
 
     receiver.status = 503
     body = ticket(callback_url=receiver.url)
@@ -170,24 +170,24 @@ def test_a_failing_callback_backs_off_then_is_listed_for_admins(hotline, receive
     close_case(case_id)
     callback_id = f"{case_id}-close-0"
     now = clock.now()
-    hotline_usecases.deliver_callbacks(now)
+    hotline_callbacks.deliver_callbacks(now)
     assert len(receiver.calls) == 1
-    hotline_usecases.deliver_callbacks(now + timedelta(seconds=30))  # before the back-off
+    hotline_callbacks.deliver_callbacks(now + timedelta(seconds=30))  # before the back-off
     assert len(receiver.calls) == 1
-    for wait in hotline_usecases.BACKOFF:
+    for wait in hotline_callbacks.BACKOFF:
         now += wait
-        hotline_usecases.deliver_callbacks(now)
-    assert len(receiver.calls) == len(hotline_usecases.BACKOFF) + 1
+        hotline_callbacks.deliver_callbacks(now)
+    assert len(receiver.calls) == len(hotline_callbacks.BACKOFF) + 1
     assert {call_id for call_id, _ in receiver.calls} == {callback_id}
     admin = as_role("town_admin")
     failed = admin.get(f"/api/v1/hotline/callbacks?status=failed&scope={MICRO}").json["items"]
     mine = [c for c in failed if c["callback_id"] == callback_id]
     assert mine and mine[0]["last_error"] == "HTTP 503"
-    assert mine[0]["attempts"] == len(hotline_usecases.BACKOFF) + 1
+    assert mine[0]["attempts"] == len(hotline_callbacks.BACKOFF) + 1
     # The platform is back: an admin queues it again and the next sweep delivers it.
     receiver.status = 200
     retried = admin.post(f"/api/v1/hotline/callbacks/{callback_id}/retry")
     assert retried.status == 200 and retried.json["status"] == "pending"
-    hotline_usecases.deliver_callbacks(clock.now())
-    assert len(receiver.calls) == len(hotline_usecases.BACKOFF) + 2
+    hotline_callbacks.deliver_callbacks(clock.now())
+    assert len(receiver.calls) == len(hotline_callbacks.BACKOFF) + 2
     assert admin.post(f"/api/v1/hotline/callbacks/{callback_id}/retry").status == 409

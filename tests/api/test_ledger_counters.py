@@ -43,6 +43,7 @@ def brute_force(county: str) -> dict[str, Counter]:
 
 
 def test_counters_equal_a_brute_force_count(county_admin):
+    from chalicelib.domain.callers import Caller
     from chalicelib.errors import WanggeError
     from chalicelib.schemas.grids import GridMoveRequest
     from chalicelib.schemas.ledgers import (
@@ -60,7 +61,6 @@ def test_counters_equal_a_brute_force_count(county_admin):
     from chalicelib.store import households as household_store
     from chalicelib.store import rentals as rental_store
     from chalicelib.usecases import grid_moves, households, rentals, workers
-    from chalicelib.domain.callers import Caller
 
     tree = build(county_admin)
     rng = random.Random(SEED)

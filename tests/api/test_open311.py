@@ -10,9 +10,9 @@ MICRO, TOWN = "1408251022010101", "140825102"
 
 @pytest.fixture(scope="module")
 def api_key(demo_town):
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.users import ApiKeyCreate
     from chalicelib.usecases import api_keys
-    from chalicelib.domain.callers import Caller
 
     admin = Caller(user_id="open311-test-admin", role="county_admin", scope_code="140825")
     return api_keys.create_key(admin, ApiKeyCreate(name="Open311 app", scope_code=TOWN,
@@ -131,9 +131,9 @@ def mapped_county(database, county_code):
 
 
 def key_for(county, scope_code):
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.users import ApiKeyCreate
     from chalicelib.usecases import api_keys
-    from chalicelib.domain.callers import Caller
 
     admin = Caller(user_id="open311-test-admin", role="county_admin", scope_code=county)
     return api_keys.create_key(admin, ApiKeyCreate(name="FixMyStreet", scope_code=scope_code,

@@ -14,11 +14,11 @@ from tests.conftest import assert_declared
 
 def test_a_moves_sweep_touches_only_what_resume_grid_moves_may(county_admin, dynamodb_calls):
     from chalicelib import sweeps
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.cases import CaseCreate
     from chalicelib.schemas.grids import GridMoveRequest
     from chalicelib.schemas.users import ApiKeyCreate
     from chalicelib.usecases import api_keys, cases, grid_moves
-    from chalicelib.domain.callers import Caller
 
     tree = build(county_admin)
     api = county_admin

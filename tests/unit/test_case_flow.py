@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from chalicelib.domain import case_flow, case_indicators
+from chalicelib.domain import case_events, case_flow, case_indicators
 from chalicelib.domain.case_categories import DEFAULT_BY_CODE
 from chalicelib.domain.case_flow import Case
 from chalicelib.errors import Conflict, Forbidden, InvalidInput
@@ -165,6 +165,30 @@ def test_the_deadline_step_warns_then_marks_overdue_and_escalates():
     assert (escalated.handling_grid, escalated.late_stages, escalated.overdue) == (VILLAGE, 1,
                                                                                    False)
     assert escalated.due_at > NOW + timedelta(hours=25)
+
+
+def test_a_close_is_a_case_closed_event_and_other_steps_are_none():
+    case = step(step(step(new_case(), "register", LEADER), "dispatch", LEADER, worker=W2),
+                "accept", WORKER)
+    assert case_events.of(case_flow.take(case, "handle", WORKER, NOW, note="已清理")) == []
+    verified = step(step(case, "handle", WORKER), "verify", LEADER)
+    closing = case_flow.take(verified, "close", SUPERVISOR, NOW + timedelta(hours=1),
+                             note="已办结")
+    assert case_events.of(closing) == [case_events.CaseClosed(
+        case=closing.case, at=NOW + timedelta(hours=1), note="已办结")]
+
+
+def test_a_missed_deadline_is_overdue_then_escalated_by_the_deadline():
+    case = new_case()
+    late = case_flow.deadline_step(case, NOW + timedelta(hours=25))
+    assert case_events.of(late) == [
+        case_events.CaseOverdue(case=late.case, at=NOW + timedelta(hours=25), stage="accept"),
+        case_events.CaseEscalated(case=late.case, at=NOW + timedelta(hours=25), from_grid=MICRO,
+                                  to_grid=VILLAGE, by_deadline=True)]
+    dispatched = step(step(case, "register", LEADER), "dispatch", LEADER, worker=W2)
+    by_hand = case_flow.take(dispatched, "escalate", WORKER, NOW, note="处理不了")
+    assert case_events.of(by_hand) == [case_events.CaseEscalated(
+        case=by_hand.case, at=NOW, from_grid=MICRO, to_grid=VILLAGE, by_deadline=False)]
 
 
 def test_a_town_case_past_due_stays_overdue_and_is_not_checked_again():

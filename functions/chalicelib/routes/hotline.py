@@ -15,6 +15,7 @@ from chalicelib.web import api, envelope
 from chalicelib.web.access import Access, Caller, body_field, query_field
 
 hotline = lazy("chalicelib.usecases.hotline")
+hotline_callbacks = lazy("chalicelib.usecases.hotline_callbacks")
 
 resource = api.Resource(__name__, tag="hotline")
 
@@ -51,12 +52,12 @@ def follow_up_ticket(ticket_id: TicketId, body: FollowUp, caller: Caller) -> Hot
               "failed)", query=CallbackQuery, response=CallbackPage,
               access=Access(roles=ADMINS, scope=query_field("scope")))
 def list_callbacks(query: CallbackQuery, caller: Caller) -> CallbackPage:
-    return hotline.list_callbacks(caller, query.status, query.scope, limit=query.limit,
-                                  cursor=query.cursor)
+    return hotline_callbacks.list_callbacks(caller, query.status, query.scope,
+                                            limit=query.limit, cursor=query.cursor)
 
 
 @resource.post("/hotline/callbacks/{callback_id}/retry", summary="Queue a failed callback "
                "again", response=CallbackOut, access=Access(roles=ADMINS),
                answers={409: "Only a failed callback can be retried"})
 def retry_callback(callback_id: CallbackId, caller: Caller) -> CallbackOut:
-    return hotline.retry_callback(caller, callback_id)
+    return hotline_callbacks.retry_callback(caller, callback_id)

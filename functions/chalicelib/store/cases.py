@@ -292,6 +292,11 @@ def commit(outcome: Outcome, timeline_seq: int | None, *, key: CaseKeyModel | No
     return item.timeline_seq
 
 
+def ticket_key(ticket_id: str) -> str:
+    """The claim a hotline ticket names its case by."""
+    return f"ticket#{ticket_id}"
+
+
 def find_key(key: str) -> CaseKeyModel | None:
     try:
         return CaseKeyModel.get(key, consistent_read=True)

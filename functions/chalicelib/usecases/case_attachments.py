@@ -13,28 +13,18 @@ from chalicelib import clock
 from chalicelib.domain import tokens
 from chalicelib.domain.callers import Caller
 from chalicelib.errors import Conflict, InvalidInput
-from chalicelib.schemas.cases import AttachmentOut, CaseDetail, Upload, UploadRequest
+from chalicelib.schemas.cases import CaseDetail, Upload, UploadRequest
 from chalicelib.settings import settings
 from chalicelib.store import cases as case_store
 from chalicelib.store import objects
 from chalicelib.usecases import cases
 
 UPLOAD_SECONDS = 15 * 60
-DOWNLOAD_SECONDS = 15 * 60
 MAX_ATTACHMENTS = 30
 
 
 def object_key(case_id: str, attachment_id: str) -> str:
     return f"cases/{case_id}/{attachment_id}"
-
-
-def view(attachment: dict) -> AttachmentOut:
-    url = objects.download_link(settings.attachments_bucket, attachment["key"],
-                                DOWNLOAD_SECONDS)
-    return AttachmentOut(attachment_id=attachment["attachment_id"],
-                         content_type=attachment["content_type"], size=attachment["size"],
-                         uploaded_by=attachment["uploaded_by"],
-                         uploaded_at=attachment["uploaded_at"], url=url)
 
 
 def _check_may_attach(caller: Caller, case: Any) -> None:

@@ -9,16 +9,15 @@ caller decided on, so of two people acting at once the second is told (409)
 instead of acting on a case that is no longer what they saw.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain import case_flow, grid_codes, tokens
+from chalicelib.domain import case_events, case_flow, grid_codes, tokens
 from chalicelib.domain.callers import Caller
 from chalicelib.domain.case_categories import Category
 from chalicelib.domain.case_flow import Case, Outcome
-from chalicelib.domain.personal_data import mask_phone
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.schemas.cases import (
     CaseCreate,
@@ -34,33 +33,9 @@ from chalicelib.store import case_categories as category_store
 from chalicelib.store import cases as case_store
 from chalicelib.store import grids as grid_store
 from chalicelib.store import workers as worker_store
-from chalicelib.usecases import audit
+from chalicelib.usecases import audit, case_views, messagebus
 
 WRITE_ATTEMPTS = 5
-
-
-def mask_name(name: str | None) -> str | None:
-    return name[0] + "*" * (len(name) - 1) if name else name
-
-
-def view(case: Case, *, reveal: bool = False) -> CaseOut:
-    return CaseOut(
-        case_id=case.case_id, category=case.category, source=case.source,
-        description=case.description, priority=case.priority, state=case.state,
-        version=case.version, location_grid=case.location_grid,
-        handling_grid=case.handling_grid, lat=case.lat, lng=case.lng, address=case.address,
-        reporter_name=case.reporter_name if reveal else mask_name(case.reporter_name),
-        reporter_phone=case.reporter_phone if reveal else mask_phone(case.reporter_phone),
-        handler_worker_id=case.handler_worker_id, handler_name=case.handler_name,
-        reported_at=case.reported_at, registered_at=case.registered_at,
-        closed_at=case.closed_at, updated_at=case.updated_at,
-        stage=case_flow.STAGE_OF.get(case.state), due_at=case.due_at,
-        due_estimated=case.due_estimated, overdue=case.overdue, late_stages=case.late_stages,
-        close_due_at=case.close_due_at, rework_count=case.rework_count,
-        escalation_count=case.escalation_count, reopen_count=case.reopen_count,
-        escalated=case.escalated, ticket_id=case.ticket_id,
-        first_contact_at=case.first_contact_at, satisfaction=case.satisfaction,
-        attachment_count=len(case.attachments))
 
 
 def reopen_window() -> timedelta:
@@ -86,10 +61,16 @@ def new_case(caller: Any, *, category: Category, grid_code: str, description: st
                 limits=limits or category.limits(), **details)
 
 
+def _commit(outcome: Outcome, timeline_seq: int | None, *, key: Any = None) -> None:
+    """Write a decided change with what the reactions to its events write."""
+    case_store.commit(outcome, timeline_seq, key=key,
+                      extra=messagebus.publish(case_events.of(outcome)))
+
+
 def report(caller: Any, case: Case, *, key: Any = None, at=None) -> Case:
     """Write a new case (and the claim `key` names it by, in the same transaction)."""
     outcome = case_flow.report(case, caller, at or clock.now())
-    case_store.commit(outcome, None, key=key)
+    _commit(outcome, None, key=key)
     return outcome.case
 
 
@@ -99,12 +80,11 @@ def create_case(caller: Caller, request: CaseCreate) -> CaseOut:
     case = new_case(caller, category=category_for(request.grid_code, request.category),
                     grid_code=request.grid_code, description=request.description,
                     source=request.source, priority=request.priority, **fields)
-    return view(report(caller, case))
+    return case_views.case_out(report(caller, case))
 
 
 def change(case_id: str, decide: Callable[[Case], Outcome], *,
-           expected_version: int | None = None,
-           extra: Callable[[Outcome], Iterable[Any]] = lambda outcome: ()) -> Case:
+           expected_version: int | None = None) -> Case:
     """Read, decide, write; again when someone else wrote the case in between."""
     for _ in range(WRITE_ATTEMPTS):
         loaded = case_store.get(case_id)
@@ -117,7 +97,7 @@ def change(case_id: str, decide: Callable[[Case], Outcome], *,
                                     {"field": "state", "message": current.state}])
         outcome = decide(current)
         try:
-            case_store.commit(outcome, loaded.timeline_seq, extra=extra(outcome))
+            _commit(outcome, loaded.timeline_seq)
         except case_store.StaleCase:
             continue
         return outcome.case
@@ -140,8 +120,6 @@ def take_transition(caller: Caller, case_id: str, request: Transition) -> CaseDe
             worker = worker_store.get(request.worker_id)
         except NotFound:
             raise InvalidInput("worker_id", f"No worker {request.worker_id}") from None
-    from chalicelib.usecases import hotline
-
     def decide(case: Case) -> Outcome:
         if request.action == "handle":
             known = {a["attachment_id"] for a in case.attachments}
@@ -154,7 +132,7 @@ def take_transition(caller: Caller, case_id: str, request: Transition) -> CaseDe
                               data={"attachment_ids": request.attachment_ids}
                               if request.attachment_ids else None)
 
-    change(case_id, decide, expected_version=request.version, extra=hotline.callbacks_owed)
+    change(case_id, decide, expected_version=request.version)
     return get_case(caller, case_id)
 
 
@@ -200,8 +178,6 @@ def rate(caller: Any, case_id: str, result: str, note: str | None) -> Case:
 
 
 def get_case(caller: Caller, case_id: str, *, reveal: bool = False) -> CaseDetail:
-    from chalicelib.usecases import case_attachments
-
     case = _visible(case_id, caller)
     if reveal:
         audit.reveal(caller, what=f"case#{case_id}", scope_code=case.location_grid,
@@ -212,11 +188,11 @@ def get_case(caller: Caller, case_id: str, *, reveal: bool = False) -> CaseDetai
                              from_grid=e.from_grid, to_grid=e.to_grid, note=e.note,
                              late=e.late, data=e.data or {})
                for e in case_store.timeline(case_id)]
-    return CaseDetail(**view(case, reveal=reveal).model_dump(),
+    return CaseDetail(**case_views.case_out(case, reveal=reveal).model_dump(),
                       allowed_actions=case_flow.allowed_actions(case, caller, clock.now(),
                                                                 reopen_window()),
                       timeline=entries,
-                      attachments=[case_attachments.view(a) for a in case.attachments])
+                      attachments=[case_views.attachment_out(a) for a in case.attachments])
 
 
 def list_cases(caller: Caller, query: CaseListQuery) -> CasePage:
@@ -241,7 +217,7 @@ def list_cases(caller: Caller, query: CaseListQuery) -> CasePage:
             **page)
     else:
         items, cursor = case_store.in_state(scope, query.state or case_flow.REPORTED, **page)
-    return CasePage(items=[view(c) for c in items], next_cursor=cursor)
+    return CasePage(items=[case_views.case_out(c) for c in items], next_cursor=cursor)
 
 
 # How many index pages one "to verify" page reads at most: a checker who handled

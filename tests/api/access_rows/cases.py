@@ -17,8 +17,8 @@ MACHINE_ONLY: set[str] = set()
 
 
 def a_case_in(grid):
-    from chalicelib.usecases import cases
     from chalicelib.domain.callers import Caller
+    from chalicelib.usecases import cases
 
     reporter = Caller(user_id="access-matrix", role="grid_leader", scope_code=grid[:6])
     case = cases.new_case(reporter, category=cases.category_for(grid, "sanitation"),
@@ -27,9 +27,9 @@ def a_case_in(grid):
 
 
 def a_ticket_in(grid):
+    from chalicelib.domain.callers import Caller
     from chalicelib.schemas.hotline import HotlineTicket
     from chalicelib.usecases import hotline
-    from chalicelib.domain.callers import Caller
 
     machine = Caller(user_id="api_key#matrix", role="machine", scope_code=grid[:6],
                      machine_operations=frozenset({"cases.create"}))
