@@ -4,6 +4,12 @@ import os
 from dataclasses import dataclass
 
 
+AWS_READ_TIMEOUT_SECONDS = 5
+# DynamoDB Local is a JVM on the same machine as everything else: on a busy laptop
+# or CI machine one call can take seconds that DynamoDB never needs.
+LOCAL_READ_TIMEOUT_SECONDS = 10
+
+
 @dataclass(frozen=True)
 class Settings:
     stage: str
@@ -21,7 +27,7 @@ class Settings:
     # throttling is answered 503 (about 18 s for one that never answers) before
     # API Gateway cuts the request off at 29 s.
     connect_timeout_seconds: float = 2
-    read_timeout_seconds: float = 5
+    read_timeout_seconds: float = AWS_READ_TIMEOUT_SECONDS
     call_attempts: int = 3
     # The names of the five grid levels, county to micro-grid (网格层级), and the
     # key groups (重点人群) the resident ledger tracks: both differ between places.
@@ -48,7 +54,9 @@ class Settings:
             s3_endpoint=os.environ.get("S3_ENDPOINT") or None,
             case_reopen_days=int(os.environ.get("WANGGE_CASE_REOPEN_DAYS", "15")),
             connect_timeout_seconds=float(os.environ.get("WANGGE_CONNECT_TIMEOUT", "2")),
-            read_timeout_seconds=float(os.environ.get("WANGGE_READ_TIMEOUT", "5")),
+            read_timeout_seconds=float(os.environ.get("WANGGE_READ_TIMEOUT") or (
+                LOCAL_READ_TIMEOUT_SECONDS if os.environ.get("DYNAMODB_ENDPOINT")
+                else AWS_READ_TIMEOUT_SECONDS)),
             call_attempts=int(os.environ.get("WANGGE_CALL_ATTEMPTS", "3")),
         )
 
