@@ -36,6 +36,11 @@ export function registerServiceWorker() {
   const register = () => navigator.serviceWorker.register('/sw.js')
     .then((registration) => followInstall(registration, INSTALL_ATTEMPTS))
     .catch(() => { /* not fatal: online-only */ })
+  // A page that navigated while the worker was installing stays uncontrolled (and
+  // without its offline shell) until the next navigation unless it asks to be claimed.
+  navigator.serviceWorker.ready.then((registration) => {
+    if (!navigator.serviceWorker.controller) registration.active?.postMessage('claim')
+  })
   if (document.readyState === 'complete') register()
   else window.addEventListener('load', register, { once: true })
 }

@@ -8,7 +8,8 @@
 //   arrive, or the app could not open offline and the install fails (the browser
 //   tries again at the next page load). A file of LATER (other screens' chunks,
 //   the icon font) that still fails is left out: it is kept when first fetched.
-// - activate: drop the caches of older builds, take over open pages.
+// - activate: drop the caches of older builds, take over open pages (and any
+//   page that asks later: one that navigated during the install is missed).
 // - fetch: page navigations get the cached shell (the app routes in the
 //   browser), so the app starts with no network; other same-origin GETs of this
 //   build's files come from the cache, or from the network and are kept; anything
@@ -67,6 +68,12 @@ self.addEventListener('activate', (event) => {
       .map((name) => caches.delete(name)))
     await self.clients.claim()
   })())
+})
+
+// A page whose navigation began while this worker was still installing is not
+// among the clients activate claimed: it asks, once it sees the worker active.
+self.addEventListener('message', (event) => {
+  if (event.data === 'claim') event.waitUntil(self.clients.claim())
 })
 
 async function shell(request) {
