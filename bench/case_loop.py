@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
-from devtools import dynamodb_local, environment
+import throwaway
 
 MICRO, VILLAGE = "1408251022010101", "140825102201"
 
@@ -26,14 +26,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=20)
     args = parser.parse_args()
-    port = dynamodb_local.free_port()
-    environment.configure(f"http://127.0.0.1:{port}", stage="bench",
-                          table_prefix="wangge-bench-")
-    server = dynamodb_local.start(port)
-    try:
+    with throwaway.database():
         run(args.cases)
-    finally:
-        server.stop()
 
 
 def run(count: int) -> None:
@@ -53,10 +47,10 @@ def run(count: int) -> None:
         grids.create(grids.build(code, "网格"))
 
     class Worker:  # the worker store is not what is measured here
-        worker_id, name, grid_code, status = "w1", "网格员", MICRO, "active"
+        worker_id, name, grid_code, status = "w000001", "网格员", MICRO, "active"
 
     worker_store.get = lambda worker_id: Worker
-    reporter = Caller(user_id="u-w", role="grid_worker", scope_code=MICRO, worker_id="w1")
+    reporter = Caller(user_id="u-w", role="grid_worker", scope_code=MICRO, worker_id="w000001")
     leader = Caller(user_id="u-l", role="grid_leader", scope_code=VILLAGE)
     timings: dict[str, list[float]] = {}
 
@@ -73,7 +67,7 @@ def run(count: int) -> None:
             category="parking", grid_code=MICRO, description=f"bench {n}"))
         for version, (actor, action) in enumerate(loop):
             timed(action, cases.take_transition, actor, case.case_id, Transition(
-                action=action, version=version, worker_id="w1", note="ok"))
+                action=action, version=version, worker_id="w000001", note="ok"))
         timed("detail", cases.get_case, leader, case.case_id)
     for _ in range(count):
         cases.create_case(reporter, CaseCreate(category="parking", grid_code=MICRO,

@@ -20,7 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
-from devtools import dynamodb_local, environment, s3_local  # noqa: E402
+import throwaway
+
+from devtools import dynamodb_local, s3_local
 
 LAMBDA_SECONDS = 15 * 60
 LAMBDA_MEMORY_MB = 1024
@@ -34,26 +36,22 @@ def main() -> None:
     args = parser.parse_args()
     import os
 
-    port, s3_port = dynamodb_local.free_port(), dynamodb_local.free_port()
+    s3_port = dynamodb_local.free_port()
     os.environ.update(S3_ENDPOINT=f"http://127.0.0.1:{s3_port}",
                       WANGGE_EXPORTS_BUCKET="wangge-bench-exports")
-    environment.configure(f"http://127.0.0.1:{port}", stage="bench",
-                          table_prefix="wangge-bench-")
-    database = dynamodb_local.start(port)
-    s3 = s3_local.start("wangge-bench-exports", s3_port)
-    try:
-        run(args.rows)
-    finally:
-        s3.stop()
-        database.stop()
+    with throwaway.database():
+        s3 = s3_local.start("wangge-bench-exports", s3_port)
+        try:
+            run(args.rows)
+        finally:
+            s3.stop()
 
 
 def workbook(micro_grids: list[str], rows: int) -> bytes:
     from datetime import date, timedelta
 
-    from openpyxl import Workbook
-
     from chalicelib.domain import id_numbers
+    from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     households = book.create_sheet("住户")
@@ -76,11 +74,12 @@ def workbook(micro_grids: list[str], rows: int) -> bytes:
 
 
 def run(rows: int) -> None:
-    from devtools import tables
     from chalicelib.schemas.ledger_files import ImportRequest, UploadRequest
     from chalicelib.store import counters, grids, objects
     from chalicelib.usecases import ledger_files
     from chalicelib.web.access import Caller
+
+    from devtools import tables
 
     tables.create_all()
     codes = [COUNTY, TOWN, f"{TOWN}201", f"{TOWN}20101"]

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
-from devtools import dynamodb_local, environment
+import throwaway
 
 COUNTY, TOWN = "140899", "140899101"
 PHONE, PASSWORD = "10099990001", "Bench#2026x"
@@ -35,14 +35,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    port = dynamodb_local.free_port()
-    environment.configure(f"http://127.0.0.1:{port}", stage="bench",
-                          table_prefix="wangge-bench-", fast_password_hashing=True)
-    database = dynamodb_local.start(port)
-    try:
+    with throwaway.database(fast_password_hashing=True):
         run(args.requests)
-    finally:
-        database.stop()
 
 
 def timed(call: Callable[[], None], count: int) -> list[float]:
