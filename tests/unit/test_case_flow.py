@@ -5,21 +5,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from chalicelib.domain import case_events, case_flow, case_indicators
+from chalicelib.domain.callers import Caller
 from chalicelib.domain.case_categories import DEFAULT_BY_CODE
 from chalicelib.domain.case_flow import Case
 from chalicelib.errors import Conflict, Forbidden, InvalidInput
 
 MICRO, VILLAGE, TOWN = "1408251022010101", "140825102201", "140825102"
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
-
-
-@dataclass(frozen=True)
-class Person:
-    user_id: str
-    role: str
-    scope_code: str
-    name: str = ""
-    worker_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,10 +22,10 @@ class Worker:
     status: str = "active"
 
 
-WORKER = Person("u-worker", "grid_worker", MICRO, worker_id="w2")
-LEADER = Person("u-leader", "grid_leader", VILLAGE, worker_id="w1")
-DISPATCHER = Person("u-dispatcher", "dispatcher", TOWN)
-SUPERVISOR = Person("u-supervisor", "supervisor", TOWN)
+WORKER = Caller("u-worker", "grid_worker", MICRO, worker_id="w2")
+LEADER = Caller("u-leader", "grid_leader", VILLAGE, worker_id="w1")
+DISPATCHER = Caller("u-dispatcher", "dispatcher", TOWN)
+SUPERVISOR = Caller("u-supervisor", "supervisor", TOWN)
 W2, W1 = Worker("w2", "微网格员", MICRO), Worker("w1", "网格长", VILLAGE)
 
 
@@ -111,7 +103,7 @@ def test_roles_and_scope_decide_who_acts():
     with pytest.raises(Forbidden) as raised:
         step(case, "register", WORKER)
     assert raised.value.code == "role_denied"
-    other_leader = Person("u-other", "grid_leader", "140825102202")
+    other_leader = Caller("u-other", "grid_leader", "140825102202")
     with pytest.raises(Forbidden) as raised:
         step(case, "register", other_leader)
     assert raised.value.code == "out_of_scope"

@@ -9,8 +9,9 @@ instance of the response model (or None for 204). Failures are raised as
 
 import inspect
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
@@ -43,7 +44,6 @@ class Operation:
     status: int = 200
     access: Access = PUBLIC
     idempotent: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
     # Statuses the route answers beyond its success status and those openapi.py
     # derives from the declaration, each with what it means.
     answers: dict[int, str] = field(default_factory=dict)
