@@ -52,6 +52,7 @@ class UnitOfWork:
         self._operations: list[_Operation] = []
         self._counts: list[tuple[str, str, dict[str, int]]] = []
         self._required_grids: set[str] = set()
+        self._after_commit: list[Callable[[], None]] = []
 
     def add(self, item: Any, failure: Callable[[], WanggeError]) -> None:
         """A new record (fails when its key is taken)."""
@@ -136,6 +137,11 @@ class UnitOfWork:
             _PUT, lambda w: w.save(entry, condition=audit_store.AuditModel.at_id.does_not_exist()),
             None))
 
+    def after_commit(self, step: Callable[[], None]) -> None:
+        """Run `step` once the change has landed (a domain object takes the
+        version its stored item got)."""
+        self._after_commit.append(step)
+
     def size(self) -> int:
         return len(self._operations) + len(counters.merge(self._counts))
 
@@ -161,3 +167,5 @@ class UnitOfWork:
                         raise
                     raise operation.failure() from None
             raise
+        for step in self._after_commit:
+            step()
