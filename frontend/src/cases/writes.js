@@ -1,6 +1,6 @@
 // A case write from a screen (a report, a step, a comment…), through the outbox:
 // `busy` while it is tried, the `error` it was refused with.
-import { useWrite } from '../ledgers/forms.js'
+import { useWrite } from '../records/forms.js'
 import { outbox } from '../offline/index.js'
 
 export function useCaseWrite() {

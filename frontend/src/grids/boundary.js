@@ -55,3 +55,10 @@ export function outline(geometry, { width = 320, height = 200, pad = 8 } = {}) {
     .map((ring) => `M${ring.map(point).join('L')}Z`).join(''))
   return { paths, viewBox: `0 0 ${width} ${height}` }
 }
+
+/** How many positions a GeoJSON Polygon or MultiPolygon has. */
+export function coordinateCount(boundary) {
+  const count = (value) => (Array.isArray(value) && typeof value[0] === 'number' ? 1
+    : Array.isArray(value) ? value.reduce((sum, item) => sum + count(item), 0) : 0)
+  return boundary ? count(boundary.coordinates) : 0
+}

@@ -13,10 +13,3 @@ export function shanghaiTime(value) {
   return new Intl.DateTimeFormat('zh-CN', { timeZone: SHANGHAI, year: 'numeric', month: '2-digit',
     day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(value))
 }
-
-/** How many positions a GeoJSON Polygon or MultiPolygon has. */
-export function coordinateCount(boundary) {
-  const count = (value) => (Array.isArray(value) && typeof value[0] === 'number' ? 1
-    : Array.isArray(value) ? value.reduce((sum, item) => sum + count(item), 0) : 0)
-  return boundary ? count(boundary.coordinates) : 0
-}
