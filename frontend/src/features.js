@@ -2,8 +2,8 @@
 // its icon (a Vant icon name), the roles that may use it, and its screen.
 // Screens load on first use, so a new feature never grows the first download.
 //
-// To add a feature: an entry here, its screen in views/, its label as
-// `nav.<key>` in both locales. `roles` mirrors the API's access rule for the
+// To add a feature: an entry here, its screens in views/<feature>/ (and its parts
+// in <feature>/), its label as `nav.<key>` in both locales. `roles` mirrors the API's access rule for the
 // feature's main read (functions/chalicelib/routes/); tests/e2e checks the two
 // agree for every demo role. A feature's further screens (a record's detail,
 // its forms) go in its `screens`: they open under the feature's tab, and one
@@ -32,20 +32,20 @@ export function may(role, ability) {
 
 const view = {
   accountForm: () => import('./views/accounts/AccountFormView.vue'),
-  grid: () => import('./views/GridView.vue'),
-  gridForm: () => import('./views/GridFormView.vue'),
-  gridManage: () => import('./views/GridManageView.vue'),
-  handover: () => import('./views/HandoverView.vue'),
-  household: () => import('./views/HouseholdView.vue'),
-  householdForm: () => import('./views/HouseholdFormView.vue'),
-  resident: () => import('./views/ResidentView.vue'),
-  residentForm: () => import('./views/ResidentFormView.vue'),
-  rental: () => import('./views/RentalView.vue'),
-  rentalForm: () => import('./views/RentalFormView.vue'),
-  tenant: () => import('./views/TenantView.vue'),
-  tenantForm: () => import('./views/TenantFormView.vue'),
-  worker: () => import('./views/WorkerView.vue'),
-  workerForm: () => import('./views/WorkerFormView.vue'),
+  grid: () => import('./views/grids/GridView.vue'),
+  gridForm: () => import('./views/grids/GridFormView.vue'),
+  gridManage: () => import('./views/grids/GridManageView.vue'),
+  handover: () => import('./views/grids/HandoverView.vue'),
+  household: () => import('./views/ledgers/HouseholdView.vue'),
+  householdForm: () => import('./views/ledgers/HouseholdFormView.vue'),
+  resident: () => import('./views/ledgers/ResidentView.vue'),
+  residentForm: () => import('./views/ledgers/ResidentFormView.vue'),
+  rental: () => import('./views/ledgers/RentalView.vue'),
+  rentalForm: () => import('./views/ledgers/RentalFormView.vue'),
+  tenant: () => import('./views/ledgers/TenantView.vue'),
+  tenantForm: () => import('./views/ledgers/TenantFormView.vue'),
+  worker: () => import('./views/workers/WorkerView.vue'),
+  workerForm: () => import('./views/workers/WorkerFormView.vue'),
 }
 
 export const FEATURES = [
@@ -60,7 +60,7 @@ export const FEATURES = [
       { path: '/grids/:code/handover', screen: view.handover, ability: 'manageGrids' },
     ] },
   { key: 'ledgers', path: '/ledgers', icon: 'notes-o', roles: ROLES, tab: true,
-    screen: () => import('./views/LedgersView.vue'),
+    screen: () => import('./views/ledgers/LedgersView.vue'),
     screens: [
       { path: '/households/new', screen: view.householdForm, ability: 'keepLedgers' },
       { path: '/households/:id', screen: view.household },
@@ -77,14 +77,14 @@ export const FEATURES = [
       { path: '/tenants/:id/edit', screen: view.tenantForm, ability: 'keepLedgers' },
     ] },
   { key: 'workers', path: '/workers', icon: 'friends-o', roles: ROLES,
-    screen: () => import('./views/WorkersView.vue'),
+    screen: () => import('./views/workers/WorkersView.vue'),
     screens: [
       { path: '/workers/new', screen: view.workerForm, ability: 'manageGrids' },
       { path: '/workers/:id', screen: view.worker },
       { path: '/workers/:id/edit', screen: view.workerForm, ability: 'manageGrids' },
     ] },
   { key: 'imports', path: '/ledger-import', icon: 'upgrade', roles: LEDGER_KEEPERS,
-    screen: () => import('./views/ImportView.vue') },
+    screen: () => import('./views/ledgers/ImportView.vue') },
   // The case loop (事件闭环): inboxes, report, a case with its steps; indicators; hotline callbacks.
   { key: 'cases', path: '/cases', icon: 'todo-list-o', roles: ROLES, tab: true,
     screen: () => import('./views/cases/CasesView.vue'),

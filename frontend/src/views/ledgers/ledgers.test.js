@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { envelope, json, mountApp, PROFILES, reset, shown, signIn, stubApi }
-  from '../test-utils.js'
-import { network } from '../network.js'
-import { outbox } from '../offline/index.js'
+  from '../../test-utils.js'
+import { network } from '../../network.js'
+import { outbox } from '../../offline/index.js'
 
 afterEach(reset)
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { json, mountApp, PROFILES, reset, shown, signIn, stubApi } from '../test-utils.js'
+import { json, mountApp, PROFILES, reset, shown, signIn, stubApi } from '../../test-utils.js'
 
 afterEach(reset)
 
