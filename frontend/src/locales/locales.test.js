@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest'
 import zhCN from './zh-CN.js'
 import en from './en.js'
 import { FEATURES, ROLES } from '../features.js'
-import * as FORMS from '../ledgers/fields.js'
+
+// Every feature's form fields: <feature>/fields.js.
+const FORMS = import.meta.glob('../*/fields.js', { eager: true })
 
 const keys = (messages, prefix = '') => Object.entries(messages).flatMap(([key, value]) =>
   (typeof value === 'object' ? keys(value, `${prefix}${key}.`) : [`${prefix}${key}`])).sort()
@@ -34,7 +36,10 @@ describe('locales', () => {
 
   it('name every field of the record forms, and every option of their choices', () => {
     const known = new Set(keys(zhCN))
-    const named = Object.values(FORMS).filter(Array.isArray).flat().filter((field) => field.label)
+    expect(Object.keys(FORMS)).toEqual(expect.arrayContaining(['../accounts/fields.js',
+      '../grids/fields.js', '../ledgers/fields.js', '../workers/fields.js']))
+    const named = Object.values(FORMS).flatMap(Object.values).filter(Array.isArray).flat()
+      .filter((field) => field.label)
       .flatMap((field) => [field.label,
       ...(field.options || []).map((option) => `${field.optionLabels}.${option}`)])
     expect(named.filter((key) => !known.has(key))).toEqual([])

@@ -3,7 +3,8 @@ import { reactive } from 'vue'
 import { ApiError } from '../api/client.js'
 import { setLocale } from '../i18n.js'
 import { changedFields, createdBody, fieldErrorsOf, mergeLatest, valuesOf } from './forms.js'
-import { fieldsFor, HOUSEHOLD, RENTAL, RESIDENT } from '../ledgers/fields.js'
+import { fieldsFor } from './fields.js'
+import { HOUSEHOLD, RENTAL, RESIDENT } from '../ledgers/fields.js'
 
 const resident = { resident_id: 'r1', name: '张三', id_number: '110101********1234', phone: '138****5678',
   resident_type: 'registered', tags: ['低保'], relation: null, notes: '常住', version: 3 }
