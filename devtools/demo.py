@@ -202,7 +202,6 @@ def load(town: DemoTown) -> bool:
     cut short is simply redone: the county grid, written last, marks a complete load.
     """
     from chalicelib.store import grids as grid_store
-    from chalicelib.store.grids import GridModel
 
     if grid_store.find(COUNTY_CODE) is not None:
         return False
@@ -214,12 +213,11 @@ def load(town: DemoTown) -> bool:
         parent = grid["code"][:-2] if len(grid["code"]) > 12 else None
         if parent:
             children[parent] = children.get(parent, 0) + 1
-    with GridModel.batch_write() as batch:
-        for grid in reversed(town.grids):
-            item = grid_store.build(grid["code"], grid["name"], grid["leader"])
-            item.next_child_sequence = children.get(grid["code"], 0)
-            item.version = 1
-            batch.save(item)
+    built = []
+    for grid in reversed(town.grids):
+        built.append(grid_store.build(grid["code"], grid["name"], grid["leader"]))
+        built[-1].next_child_sequence = children.get(grid["code"], 0)
+    grid_store.load_fresh(built)
     return True
 
 

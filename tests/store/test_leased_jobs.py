@@ -12,14 +12,20 @@ LEASE = timedelta(minutes=5)
 
 
 def _grid_move():
-    from chalicelib.domain import tokens
-    from chalicelib.store import grid_moves
+    from types import SimpleNamespace
 
-    job = grid_moves.GridMoveModel(move_id=tokens.new_id(), old_code="140825102201",
-                                   new_code="140825103201", old_parent_code="140825102",
-                                   running=grid_moves.RUNNING, created_by="u1", created_at=AT)
-    job.save()
-    return grid_moves, job.move_id
+    from chalicelib.domain import tokens
+    from chalicelib.domain.grid_moves import GridMove
+    from chalicelib.store import grid_moves, leased_jobs
+
+    job = GridMove(move_id=tokens.new_id(), old_code="140825102201", new_code="140825103201",
+                   old_parent_code="140825102", created_by="u1", created_at=AT)
+    grid_moves.to_item(job).save()
+    # The lease operations work on stored items; the store's readers give domain moves.
+    items = SimpleNamespace(
+        get=lambda move_id: leased_jobs.get(grid_moves.GridMoveModel, move_id, "Grid move"),
+        running=lambda: leased_jobs.running(grid_moves.GridMoveModel))
+    return items, job.move_id
 
 
 def _ledger_job():

@@ -5,7 +5,9 @@ Subtree moves are in usecases/grid_moves.py."""
 import json
 
 from chalicelib import clock
-from chalicelib.domain import boundaries, grid_codes, ledger
+from chalicelib.domain import grid_codes, ledger
+from chalicelib.domain import grids as grid_rules
+from chalicelib.domain.grids import Grid
 from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.schemas.grids import (
     GridCounts,
@@ -25,15 +27,10 @@ from chalicelib.schemas.grids import (
 from chalicelib.settings import settings
 from chalicelib.store import counters
 from chalicelib.store import grids as grid_store
-from chalicelib.store.grids import ROOT_PARENT, GridModel
-from chalicelib.store.grids import PartyMember as PartyMemberItem
-from chalicelib.store.unit_of_work import LEDGER, UnitOfWork, version_conflict
+from chalicelib.store.unit_of_work import LEDGER, UnitOfWork
 
 # 镇/街道 → 村/社区 → 组/片区 → 微网格 unless the deployment names its own.
 DEFAULT_LEVEL_NAMES = ("县/区", "镇/街道", "村/社区", "组/片区", "微网格")
-# What a grid must no longer hold to be retired.
-RETIRE_BLOCKERS = (ledger.HOUSEHOLDS, ledger.RESIDENTS, ledger.RENTALS, ledger.TENANTS,
-                   ledger.ACTIVE_ASSIGNMENTS)
 
 
 def level_names() -> tuple[str, ...]:
@@ -48,38 +45,28 @@ def levels() -> GridLevels:
                              for level, name in zip(grid_codes.LEVELS, level_names())])
 
 
-def view(grid: GridModel) -> GridOut:
-    depth = grid_codes.depth_of(grid.code)
+def view(grid: Grid) -> GridOut:
     return GridOut(
         code=grid.code, division_code=grid_codes.division_code(grid.code),
-        parent_code=None if grid.parent_code == ROOT_PARENT else grid.parent_code,
-        level=grid.level, level_name=level_names()[depth], name=grid.name,
-        leader_worker_id=grid.leader_worker_id,
+        parent_code=grid.parent_code, level=grid.level, level_name=level_names()[grid.depth],
+        name=grid.name, leader_worker_id=grid.leader_worker_id,
         party_members=[PartyMember(name=m.name, position=m.position, worker_id=m.worker_id)
-                       for m in grid.party_members or []],
+                       for m in grid.party_members],
         boundary=json.loads(grid.boundary) if grid.boundary else None, notes=grid.notes,
-        retired=bool(grid.retired), moving=grid.moving is not None,
-        created_at=grid.created_at, updated_at=grid.updated_at, version=grid.version or 0,
+        retired=grid.retired, moving=grid.moving is not None,
+        created_at=grid.created_at, updated_at=grid.updated_at, version=grid.version,
     )
 
 
-def _party(members: list[PartyMember]) -> list[PartyMemberItem]:
-    return [PartyMemberItem(name=m.name, position=m.position, worker_id=m.worker_id)
+def _party(members: list) -> list[grid_rules.PartyMember]:
+    return [grid_rules.PartyMember(name=m.name, position=m.position, worker_id=m.worker_id)
             for m in members]
 
 
-def _boundary_text(boundary: dict | None) -> str | None:
-    if not boundary:
-        return None
-    return json.dumps(boundaries.check(boundary), separators=(",", ":"))
-
-
-def _build(code: str, request: GridCreate) -> GridModel:
-    grid = grid_store.build(code, request.name, request.leader_worker_id)
-    grid.party_members = _party(request.party_members)
-    grid.boundary = _boundary_text(request.boundary)
-    grid.notes = request.notes
-    return grid
+def _build(code: str, request: GridCreate) -> Grid:
+    return Grid.new(code, request.name, clock.now(), leader_worker_id=request.leader_worker_id,
+                    party_members=_party(request.party_members), boundary=request.boundary,
+                    notes=request.notes)
 
 
 def create_grid(request: GridCreate) -> GridOut:
@@ -93,7 +80,7 @@ def create_grid(request: GridCreate) -> GridOut:
         raise InvalidInput("code", "A county grid needs its 6-digit division code")
     if grid_codes.depth_of(parent_code, "parent_code") < 2:
         raise InvalidInput("code", "Towns and villages take their statistical division code")
-    _boundary_text(request.boundary)  # a bad request must not spend a code
+    grid_rules.boundary_text(request.boundary)  # a bad request must not spend a code
     # Codes given explicitly (imports, the demo) may already hold the next
     # number; the counter only ever moves forward, so skipping them ends.
     while True:
@@ -112,58 +99,30 @@ def get_grid(code: str) -> GridOut:
 
 def update_grid(caller, code: str, request: GridUpdate) -> GridOut:
     grid = grid_store.get(code)
-    if grid.version != request.version:
-        raise version_conflict("grid")()
-    before = _audited_fields(grid)
-    if request.name is not None:
-        grid.name = request.name
-    if request.leader_worker_id is not None:
-        grid.leader_worker_id = request.leader_worker_id or None
-    if request.party_members is not None:
-        grid.party_members = _party(request.party_members)
-    if request.boundary is not None:
-        grid.boundary = _boundary_text(request.boundary)
-    if request.notes is not None:
-        grid.notes = request.notes or None
-    grid.updated_at = clock.now()
+    changes = grid.edit(
+        request.version, clock.now(), name=request.name,
+        leader_worker_id=request.leader_worker_id, notes=request.notes,
+        party_members=None if request.party_members is None else _party(request.party_members),
+        boundary=request.boundary)
     work = UnitOfWork(caller)
-    work.save(grid, version_conflict("grid"))
-    work.audit(action="update", record=f"grid#{code}", scope_code=code,
-               changes=ledger.changed_fields(before, _audited_fields(grid)))
+    grid_store.save(work, grid)
+    work.audit(action="update", record=f"grid#{code}", scope_code=code, changes=changes)
     work.commit()
     return view(grid)
 
 
-def _audited_fields(grid: GridModel) -> dict:
-    return {"name": grid.name, "leader_worker_id": grid.leader_worker_id,
-            "party_members": [m.name for m in grid.party_members or []],
-            "boundary": grid.boundary, "notes": grid.notes}
-
-
 def retire_grid(caller, code: str, request: GridRetire) -> GridOut:
-    """Retire a grid that holds nothing any more: no active child, no ledger record,
-    no worker assigned. Its code stays taken, and its history readable."""
+    """Retire a grid that holds nothing any more. Its code stays taken, and its
+    history readable."""
     grid = grid_store.get(code)
-    if grid.version != request.version:
-        raise version_conflict("grid")()
-    if grid.retired:
-        raise Conflict(f"Grid {code} is retired already", code="already_retired")
-    active_children = [child for child in grid_store.all_children(code) if not child.retired]
-    if active_children:
-        raise Conflict(f"Grid {code} still has {len(active_children)} active child grids",
-                       code="grid_not_empty")
-    held = {name: count for name, count in counters.read(code, LEDGER).items()
-            if count and name in RETIRE_BLOCKERS}
-    if held:
-        raise Conflict(f"Grid {code} still holds records: " +
-                       ", ".join(f"{name} {count}" for name, count in sorted(held.items())),
-                       code="grid_not_empty")
-    grid.retired = True
-    grid.updated_at = clock.now()
+    grid.retire(request.version, clock.now(),
+                active_children=sum(not child.retired
+                                    for child in grid_store.all_children(code)),
+                held=counters.read(code, LEDGER))
     work = UnitOfWork(caller)
-    work.save(grid, version_conflict("grid"))
+    grid_store.save(work, grid)
     # A record added since the counters were read would be stranded in a retired grid.
-    work.require_empty(code, RETIRE_BLOCKERS, lambda: Conflict(
+    work.require_empty(code, grid_rules.RETIRE_BLOCKERS, lambda: Conflict(
         f"Grid {code} received records meanwhile", code="grid_not_empty"))
     work.audit(action="retire", record=f"grid#{code}", scope_code=code,
                changes={"reason": {"from": None, "to": request.reason}})
@@ -210,7 +169,7 @@ def grid_counts(code: str) -> GridCounts:
     children = grid_store.all_children(code)
     totals = counters.read_many([code] + [child.code for child in children], LEDGER)
 
-    def row(item: GridModel) -> GridCountsRow:
+    def row(item: Grid) -> GridCountsRow:
         return GridCountsRow(code=item.code, name=item.name, level=item.level,
                              counts=ledger_counts(totals[item.code]))
     return GridCounts(grid=row(grid), children=[row(child) for child in children])
