@@ -10,10 +10,11 @@ uncovered (responsible worker None) when nobody does.
 from datetime import date
 
 from chalicelib import clock
-from chalicelib.domain import grid_codes, ledger, tokens
+from chalicelib.domain import grid_codes, ledger, tokens, versions
 from chalicelib.domain import workers as worker_rules
 from chalicelib.domain.callers import Caller
 from chalicelib.domain.personal_data import mask_phone
+from chalicelib.domain.workers import Assignment, Worker
 from chalicelib.errors import Conflict, Forbidden, InvalidInput
 from chalicelib.schemas.workers import (
     AssignmentCreate,
@@ -28,12 +29,11 @@ from chalicelib.schemas.workers import (
     WorkerPage,
     WorkerUpdate,
 )
-from chalicelib.store import records, unit_of_work
 from chalicelib.store import rentals as rental_store
+from chalicelib.store import unit_of_work
 from chalicelib.store import workers as worker_store
 from chalicelib.store.rentals import RentalModel
-from chalicelib.store.unit_of_work import UnitOfWork, already_exists, version_conflict
-from chalicelib.store.workers import AssignmentModel, WorkerModel
+from chalicelib.store.unit_of_work import UnitOfWork
 from chalicelib.usecases import audit
 from chalicelib.usecases import rentals as rental_rules
 
@@ -43,24 +43,21 @@ ACTIVE_ONE = {ledger.ACTIVE_ASSIGNMENTS: 1}
 ENDED_ONE = {ledger.ACTIVE_ASSIGNMENTS: -1}
 
 
-def view(worker: WorkerModel, *, reveal: bool = False) -> WorkerOut:
+def view(worker: Worker, *, reveal: bool = False) -> WorkerOut:
     return WorkerOut(worker_id=worker.worker_id, name=worker.name,
                      phone=worker.phone if reveal else mask_phone(worker.phone),
                      kind=worker.kind, kind_name=worker_rules.KINDS[worker.kind],
-                     grid_code=worker.grid_code, is_leader=bool(worker.is_leader),
+                     grid_code=worker.grid_code, is_leader=worker.is_leader,
                      status=worker.status, notes=worker.notes, created_at=worker.created_at,
                      version=worker.version)
 
 
-def assignment_view(assignment: AssignmentModel, worker_name: str | None = None
-                    ) -> AssignmentOut:
+def assignment_view(assignment: Assignment, worker_name: str | None = None) -> AssignmentOut:
     return AssignmentOut(assignment_id=assignment.assignment_id,
                          worker_id=assignment.worker_id, worker_name=worker_name,
-                         grid_code=assignment.grid_code,
-                         start_date=date.fromisoformat(assignment.start_date),
-                         end_date=date.fromisoformat(assignment.end_date)
-                         if assignment.end_date else None,
-                         active=assignment.end_date is None, version=assignment.version)
+                         grid_code=assignment.grid_code, start_date=assignment.start_date,
+                         end_date=assignment.end_date, active=assignment.active,
+                         version=assignment.version)
 
 
 def scope_of_worker(worker_id: str) -> str:
@@ -71,12 +68,6 @@ def scope_of_assignment(assignment_id: str) -> str:
     return worker_store.get_assignment(assignment_id).grid_code
 
 
-def _fields(worker: WorkerModel) -> dict:
-    return {"name": worker.name, "phone": worker.phone, "kind": worker.kind,
-            "grid_code": worker.grid_code, "is_leader": worker.is_leader,
-            "status": worker.status, "notes": worker.notes}
-
-
 def _phone_taken() -> Conflict:
     return Conflict("Another worker has this phone", code="phone_taken",
                     details=[{"field": "phone", "message": "already registered"}])
@@ -85,17 +76,16 @@ def _phone_taken() -> Conflict:
 def create_worker(caller: Caller, request: WorkerCreate) -> WorkerOut:
     grid_codes.depth_of(request.grid_code, "grid_code")
     now = clock.now()
-    worker = WorkerModel(worker_id=tokens.new_id(), name=request.name, phone=request.phone,
-                         kind=request.kind, is_leader=request.is_leader, status="active",
-                         notes=request.notes, created_at=now, updated_at=now)
-    records.place(worker, request.grid_code, worker.worker_id)
+    worker = Worker(worker_id=tokens.new_id(), name=request.name, phone=request.phone,
+                    kind=request.kind, grid_code=request.grid_code, is_leader=request.is_leader,
+                    notes=request.notes, created_at=now, updated_at=now)
     work = UnitOfWork(caller)
     work.require_grid(request.grid_code, micro=False)
     work.claim(PHONE_CLAIM, "all", request.phone, worker.worker_id, _phone_taken)
-    work.add(worker, already_exists("worker"))
+    worker_store.add(work, worker)
     work.audit(action="create", record=f"worker#{worker.worker_id}",
                scope_code=worker.grid_code,
-               changes=ledger.changed_fields({}, _fields(worker), personal=("phone",)))
+               changes=ledger.changed_fields({}, worker.audited_fields(), personal=("phone",)))
     work.commit()
     return view(worker)
 
@@ -109,40 +99,30 @@ def get_worker(caller: Caller, worker_id: str, *, reveal: bool) -> WorkerOut:
 
 
 def list_workers(caller: Caller, query: WorkerListQuery) -> WorkerPage:
-    condition = None
-    if query.kind is not None:
-        condition = WorkerModel.kind == query.kind
-    if query.status is not None:
-        status = WorkerModel.status == query.status
-        condition = status if condition is None else condition & status
     items, cursor = worker_store.in_subtree(query.grid or caller.scope_code, limit=query.limit,
-                                            cursor=query.cursor, filter_condition=condition)
+                                            cursor=query.cursor, kind=query.kind,
+                                            status=query.status)
     return WorkerPage(items=[view(w) for w in items], next_cursor=cursor)
 
 
 def update_worker(caller: Caller, worker_id: str, request: WorkerUpdate) -> WorkerOut:
     worker = worker_store.get(worker_id)
-    if worker.version != request.version:
-        raise version_conflict("worker")()
-    before = _fields(worker)
+    before = worker.audited_fields()
+    worker.edit(request.version, clock.now(), name=request.name, phone=request.phone,
+                kind=request.kind, grid_code=request.grid_code, is_leader=request.is_leader,
+                notes=request.notes)
     work = UnitOfWork(caller)
-    if request.phone is not None and request.phone != worker.phone:
-        work.release(PHONE_CLAIM, "all", worker.phone, worker.worker_id)
-        work.claim(PHONE_CLAIM, "all", request.phone, worker.worker_id, _phone_taken)
-        worker.phone = request.phone
-    if request.grid_code is not None and request.grid_code != worker.grid_code:
-        if not caller.can_see(request.grid_code):
+    if worker.phone != before["phone"]:
+        work.release(PHONE_CLAIM, "all", before["phone"], worker.worker_id)
+        work.claim(PHONE_CLAIM, "all", worker.phone, worker.worker_id, _phone_taken)
+    if worker.grid_code != before["grid_code"]:
+        if not caller.can_see(worker.grid_code):
             raise Forbidden("The new grid is outside your scope", code="out_of_scope")
-        work.require_grid(request.grid_code, micro=False)
-        records.place(worker, request.grid_code, worker.worker_id)
-    for name in ("name", "kind", "is_leader", "notes"):
-        value = getattr(request, name)
-        if value is not None:
-            setattr(worker, name, value)
-    worker.updated_at = clock.now()
-    work.save(worker, version_conflict("worker"))
+        work.require_grid(worker.grid_code, micro=False)
+    worker_store.save(work, worker)
     work.audit(action="update", record=f"worker#{worker_id}", scope_code=worker.grid_code,
-               changes=ledger.changed_fields(before, _fields(worker), personal=("phone",)))
+               changes=ledger.changed_fields(before, worker.audited_fields(),
+                                             personal=("phone",)))
     work.commit()
     return view(worker)
 
@@ -151,30 +131,24 @@ def _day(requested: date | None) -> date:
     return requested or clock.today()
 
 
-def _end(work: UnitOfWork, assignment: AssignmentModel, end: date, caller: Caller) -> None:
-    worker_rules.check_assignment_dates(date.fromisoformat(assignment.start_date), end,
-                                        clock.today())
-    assignment.end_date = end.isoformat()
-    assignment.ended_by = caller.user_id
-    work.save(assignment, version_conflict("assignment"))
+def _end(work: UnitOfWork, assignment: Assignment, end: date, caller: Caller) -> None:
+    assignment.end(end, today=clock.today(), by=caller.user_id)
+    worker_store.save_assignment(work, assignment)
     work.release(ASSIGNMENT_CLAIM, assignment.grid_code, assignment.worker_id,
                  assignment.assignment_id)
     work.count(assignment.grid_code, ENDED_ONE)
     work.audit(action="end_assignment", record=f"assignment#{assignment.assignment_id}",
                scope_code=assignment.grid_code,
-               changes={"end_date": {"from": None, "to": assignment.end_date}})
+               changes={"end_date": {"from": None, "to": end.isoformat()}})
 
 
 def _taken_over(rentals: list[RentalModel], leaving_worker_id: str
                 ) -> list[tuple[RentalModel, str | None]]:
     """Each rental with the worker who takes it over from a worker who no longer
     covers its micro-grid: the one assigned there most recently, else nobody."""
-    successors = {}
-    for grid_code in {rental.grid_code for rental in rentals}:
-        staying = [a for a in worker_store.active_assignments_in(grid_code)
-                   if a.worker_id != leaving_worker_id]
-        successors[grid_code] = max(staying, key=lambda a: a.start_key).worker_id \
-            if staying else None
+    successors = {grid_code: worker_rules.successor(
+        worker_store.active_assignments_in(grid_code), leaving_worker_id)
+        for grid_code in {rental.grid_code for rental in rentals}}
     return [(rental, successors[rental.grid_code]) for rental in rentals]
 
 
@@ -204,17 +178,12 @@ def leave(caller: Caller, worker_id: str, request: WorkerLeave) -> WorkerOut:
     """The worker leaves (离职): kept on record, every assignment ended on the last day,
     every rental in their charge handed to whoever still covers its grid."""
     worker = worker_store.get(worker_id)
-    if worker.version != request.version:
-        raise version_conflict("worker")()
-    if worker.status == worker_store.LEFT:
-        raise Conflict("The worker has left already", code="already_left")
+    worker.leave(request.version, clock.now())
     work = UnitOfWork(caller)
     for assignment in worker_store.assignments_of(worker_id):
-        if assignment.end_date is None:
+        if assignment.active:
             _end(work, assignment, _day(request.end_date), caller)
-    worker.status = worker_store.LEFT
-    worker.updated_at = clock.now()
-    work.save(worker, version_conflict("worker"))
+    worker_store.save(work, worker)
     work.audit(action="leave", record=f"worker#{worker_id}", scope_code=worker.grid_code,
                changes={"status": {"from": "active", "to": "left"}})
     _commit_handing_on(caller, work, _taken_over(rental_store.all_of_worker(worker_id),
@@ -222,32 +191,22 @@ def leave(caller: Caller, worker_id: str, request: WorkerLeave) -> WorkerOut:
     return view(worker)
 
 
-def _start(work: UnitOfWork, caller: Caller, worker: WorkerModel, grid_code: str,
-           start: date) -> AssignmentModel:
-    if worker.status != "active":
-        raise Conflict("The worker has left", code="worker_left")
-    if not caller.can_see(grid_code):
-        raise Forbidden("The grid is outside your scope", code="out_of_scope")
-    worker_rules.check_assignment_dates(start, None, clock.today())
-    if any(a.grid_code == grid_code and a.end_date is None
-           for a in worker_store.assignments_of(worker.worker_id)):
-        raise Conflict("The worker is assigned to this grid already", code="already_assigned")
-    assignment = AssignmentModel(assignment_id=tokens.new_id(), worker_id=worker.worker_id,
-                                 start_date=start.isoformat(), created_by=caller.user_id,
-                                 created_at=clock.now())
-    assignment.start_key = f"{assignment.start_date}#{assignment.assignment_id}"
-    records.place(assignment, grid_code, assignment.assignment_id)
+def _start(work: UnitOfWork, caller: Caller, worker: Worker, grid_code: str,
+           start: date) -> Assignment:
+    assignment = Assignment.begin(tokens.new_id(), worker, grid_code, start,
+                                  today=clock.today(), now=clock.now(), by=caller,
+                                  of_worker=worker_store.assignments_of(worker.worker_id))
     work.require_grid(grid_code)
     # One active assignment per worker and grid, even when two admins assign at once.
     work.claim(ASSIGNMENT_CLAIM, grid_code, worker.worker_id, assignment.assignment_id,
                lambda: Conflict("The worker is assigned to this grid already",
                                 code="already_assigned"))
-    work.add(assignment, already_exists("assignment"))
+    worker_store.add_assignment(work, assignment)
     work.count(grid_code, ACTIVE_ONE)
     work.audit(action="assign", record=f"assignment#{assignment.assignment_id}",
                scope_code=grid_code, changes={"worker_id": {"from": None, "to": worker.worker_id},
                                               "start_date": {"from": None,
-                                                             "to": assignment.start_date}})
+                                                             "to": start.isoformat()}})
     return assignment
 
 
@@ -261,10 +220,7 @@ def assign(caller: Caller, worker_id: str, request: AssignmentCreate) -> Assignm
 
 def end_assignment(caller: Caller, assignment_id: str, request: AssignmentEnd) -> AssignmentOut:
     assignment = worker_store.get_assignment(assignment_id)
-    if assignment.version != request.version:
-        raise version_conflict("assignment")()
-    if assignment.end_date is not None:
-        raise Conflict("The assignment has ended already", code="already_ended")
+    versions.check("assignment", assignment.version, request.version)
     work = UnitOfWork(caller)
     _end(work, assignment, _day(request.end_date), caller)
     rentals = rental_store.all_of_worker(assignment.worker_id, assignment.grid_code)
@@ -280,7 +236,7 @@ def handover(caller: Caller, grid_code: str, request: Handover) -> AssignmentOut
     rentals: list[RentalModel] = []
     if request.from_worker_id is not None:
         current = [a for a in worker_store.assignments_of(request.from_worker_id)
-                   if a.grid_code == grid_code and a.end_date is None]
+                   if a.grid_code == grid_code and a.active]
         if not current:
             raise InvalidInput("from_worker_id", "This worker does not cover the grid",
                                code="not_assigned")
