@@ -27,6 +27,7 @@ from pynamodb.models import Model
 from chalicelib.clock import now
 from chalicelib.domain import grid_codes
 from chalicelib.domain.lockout import LoginThrottle
+from chalicelib.domain.users import Session, User
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.store import records
 from chalicelib.store.base import (
@@ -123,38 +124,51 @@ def scope_user_key(scope_code: str, user_id: str) -> str:
     return f"{scope_code}#{user_id}"
 
 
-def build(*, user_id: str, phone: str, name: str, role: str, scope_code: str,
-          worker_id: str | None, password_hash: str, must_change_password: bool,
-          created_by: str | None) -> UserModel:
-    at = now()
-    return UserModel(user_id=user_id, phone=phone, name=name, role=role, scope_code=scope_code,
-                     county=grid_codes.county_of(scope_code),
-                     scope_user=scope_user_key(scope_code, user_id), worker_id=worker_id,
-                     password_hash=password_hash, must_change_password=must_change_password,
-                     created_by=created_by, created_at=at, updated_at=at)
+def to_domain(item: UserModel) -> User:
+    return User(user_id=item.user_id, phone=item.phone, name=item.name, role=item.role,
+                scope_code=item.scope_code, password_hash=item.password_hash,
+                created_at=item.created_at, updated_at=item.updated_at,
+                worker_id=item.worker_id, must_change_password=bool(item.must_change_password),
+                disabled=bool(item.disabled), note=item.note or "", created_by=item.created_by,
+                version=int(item.version or 0))
 
 
-def create(user: UserModel) -> UserModel:
+def to_item(user: User) -> UserModel:
+    item = UserModel(user_id=user.user_id, phone=user.phone, name=user.name, role=user.role,
+                     scope_code=user.scope_code, county=grid_codes.county_of(user.scope_code),
+                     scope_user=scope_user_key(user.scope_code, user.user_id),
+                     worker_id=user.worker_id, password_hash=user.password_hash,
+                     must_change_password=user.must_change_password, disabled=user.disabled,
+                     note=user.note, created_by=user.created_by, created_at=user.created_at,
+                     updated_at=user.updated_at)
+    if user.version:
+        item.version = user.version
+    return item
+
+
+def create(user: User) -> User:
     """Write a new user with its phone claim; 409 when the phone is taken."""
+    item = to_item(user)
     try:
         with transaction() as write:
             write.save(UserPhoneModel(phone=user.phone, user_id=user.user_id),
                        condition=UserPhoneModel.phone.does_not_exist())
-            write.save(user, condition=UserModel.user_id.does_not_exist())
+            write.save(item, condition=UserModel.user_id.does_not_exist())
     except TransactWriteError:
         raise Conflict("A user with this phone exists", code="phone_taken",
                        details=[{"field": "phone", "message": "already registered"}]) from None
+    user.version = int(item.version)
     return user
 
 
-def get(user_id: str) -> UserModel:
+def get(user_id: str) -> User:
     try:
-        return UserModel.get(user_id)
+        return to_domain(UserModel.get(user_id))
     except DoesNotExist:
         raise NotFound(f"User {user_id} does not exist") from None
 
 
-def find_by_phone(phone: str) -> UserModel | None:
+def find_by_phone(phone: str) -> User | None:
     try:
         claim = UserPhoneModel.get(phone)
     except DoesNotExist:
@@ -162,45 +176,64 @@ def find_by_phone(phone: str) -> UserModel | None:
     return get(claim.user_id)
 
 
-def save(user: UserModel) -> UserModel:
+def save(user: User) -> User:
     """Write back a user read earlier; 409 when someone else wrote it since."""
     user.updated_at = now()
+    item = to_item(user)
     try:
-        user.save()
+        item.save()
     except PutError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             raise Conflict("The user was changed by someone else; reload and retry",
                            code="version_conflict") from None
         raise
+    user.version = int(item.version)
     return user
 
 
 def in_subtree(scope_code: str, *, limit: int, cursor: str | None
-               ) -> tuple[list[UserModel], str | None]:
+               ) -> tuple[list[User], str | None]:
     items, last_key = query_page(
         UserModel.by_scope.query, hash_key=grid_codes.county_of(scope_code),
         range_key_condition=UserModel.scope_user.startswith(scope_code),
         limit=limit, cursor=decode_cursor(cursor))
-    return items, encode_cursor(last_key)
+    return [to_domain(item) for item in items], encode_cursor(last_key)
 
 
 # Sessions
 
-def get_session(session_id: str) -> SessionModel | None:
+def session_to_domain(item: SessionModel) -> Session:
+    return Session(session_id=item.session_id, user_id=item.user_id,
+                   token_digest=item.token_digest, created_at=item.created_at,
+                   refreshed_at=item.refreshed_at, expires_at=item.expires_at,
+                   generation=int(item.generation or 1), revoked=bool(item.revoked),
+                   revoked_reason=item.revoked_reason)
+
+
+def add_session(session: Session) -> None:
+    SessionModel(session_id=session.session_id, user_id=session.user_id,
+                 token_digest=session.token_digest, generation=session.generation,
+                 revoked=session.revoked, revoked_reason=session.revoked_reason,
+                 created_at=session.created_at, refreshed_at=session.refreshed_at,
+                 expires_at=session.expires_at).save()
+
+
+def get_session(session_id: str) -> Session | None:
     try:
-        return SessionModel.get(session_id)
+        return session_to_domain(SessionModel.get(session_id))
     except DoesNotExist:
         return None
 
 
-def rotate_session(session: SessionModel, old_digest: str, new_digest: str,
+def rotate_session(session: Session, old_digest: str, new_digest: str,
                    expires_at: datetime) -> bool:
     """Replace the current refresh token; False when it was already rotated (a reuse)."""
+    refreshed_at = now()
     try:
-        session.update(
+        SessionModel(session_id=session.session_id).update(
             actions=[SessionModel.token_digest.set(new_digest),
                      SessionModel.generation.add(1),
-                     SessionModel.refreshed_at.set(now()),
+                     SessionModel.refreshed_at.set(refreshed_at),
                      SessionModel.expires_at.set(expires_at)],
             condition=(SessionModel.token_digest == old_digest)
             & (SessionModel.revoked == False))  # noqa: E712
@@ -208,6 +241,8 @@ def rotate_session(session: SessionModel, old_digest: str, new_digest: str,
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
+    session.token_digest, session.generation = new_digest, session.generation + 1
+    session.refreshed_at, session.expires_at = refreshed_at, expires_at
     return True
 
 

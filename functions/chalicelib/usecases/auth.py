@@ -4,42 +4,39 @@ from chalicelib import clock
 from chalicelib.domain import lockout, passwords, tokens
 from chalicelib.domain.callers import Caller
 from chalicelib.domain.personal_data import mask_phone
-from chalicelib.errors import Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
+from chalicelib.domain.users import Session as AccountSession
+from chalicelib.domain.users import User
+from chalicelib.errors import Forbidden, TooManyRequests, Unauthorized
 from chalicelib.schemas.auth import Profile, ProfileUpdate, Session
 from chalicelib.signing_keys import signing_keys
 from chalicelib.store import grids as grid_store
 from chalicelib.store import users as user_store
-from chalicelib.store.users import SessionModel, UserModel
 
 LOCKED_MESSAGE = "Too many failed logins; try again later"
 
 
-def profile_of(user: UserModel) -> Profile:
+def profile_of(user: User) -> Profile:
     grid = grid_store.find(user.scope_code)
     return Profile(user_id=user.user_id, name=user.name, phone=mask_phone(user.phone),
                    role=user.role, scope_code=user.scope_code,
                    scope_name=grid.name if grid else user.scope_code, worker_id=user.worker_id,
-                   note=user.note or "", version=user.version,
-                   must_change_password=bool(user.must_change_password))
+                   note=user.note, version=user.version,
+                   must_change_password=user.must_change_password)
 
 
-def _session_answer(user: UserModel, session_id: str, refresh_token: str) -> Session:
+def _session_answer(user: User, session_id: str, refresh_token: str) -> Session:
     access = tokens.issue_access_token(
         tokens.AccessClaims(user_id=user.user_id, session_id=session_id, role=user.role,
                             scope_code=user.scope_code), signing_keys(), clock.now())
     return Session(access_token=access, refresh_token=refresh_token,
                    expires_in=int(tokens.ACCESS_TTL.total_seconds()),
-                   must_change_password=bool(user.must_change_password), user=profile_of(user))
+                   must_change_password=user.must_change_password, user=profile_of(user))
 
 
-def _start_session(user: UserModel) -> Session:
-    at = clock.now()
-    session_id = tokens.new_id()
-    refresh_token = tokens.new_refresh_token(session_id)
-    SessionModel(session_id=session_id, user_id=user.user_id,
-                 token_digest=tokens.digest(refresh_token), created_at=at, refreshed_at=at,
-                 expires_at=at + tokens.REFRESH_TTL).save()
-    return _session_answer(user, session_id, refresh_token)
+def _start_session(user: User) -> Session:
+    session, refresh_token = AccountSession.start(user.user_id, clock.now())
+    user_store.add_session(session)
+    return _session_answer(user, session.session_id, refresh_token)
 
 
 def _record_failure(phone: str) -> int:
@@ -82,7 +79,7 @@ def refresh(refresh_token: str) -> Session:
     session = user_store.get_session(session_id)
     invalid = Unauthorized("Refresh token is not valid; log in again",
                            code="invalid_refresh_token")
-    if session is None or session.revoked or session.expires_at <= clock.now():
+    if session is None or not session.usable(clock.now()):
         raise invalid
     presented = tokens.digest(refresh_token)
     if not tokens.same_digest(presented, session.token_digest):
@@ -111,15 +108,7 @@ def logout(caller: Caller, refresh_token: str | None) -> None:
 
 def change_password(caller: Caller, current: str, new: str) -> Session:
     user = user_store.get(caller.user_id)
-    if not passwords.verify(user.password_hash, current):
-        raise Unauthorized("Current password is wrong", code="invalid_credentials",
-                           details=[{"field": "current_password", "message": "wrong password"}])
-    passwords.check_rules(new, user.phone)
-    if passwords.verify(user.password_hash, new):
-        raise InvalidInput("new_password", "Choose a password different from the current one",
-                           code="weak_password")
-    user.password_hash = passwords.hash_password(new)
-    user.must_change_password = False
+    user.change_password(current, new)
     user_store.save(user)
     user_store.revoke_sessions_of(user.user_id, "password changed")
     return _start_session(user)
@@ -135,7 +124,7 @@ def authenticate(access_token: str) -> Caller:
         raise Unauthorized("This account is disabled", code="account_disabled")
     return Caller(user_id=user.user_id, role=user.role, scope_code=user.scope_code,
                   name=user.name, session_id=session.session_id, worker_id=user.worker_id,
-                  must_change_password=bool(user.must_change_password))
+                  must_change_password=user.must_change_password)
 
 
 def get_profile(caller: Caller) -> Profile:
@@ -144,12 +133,5 @@ def get_profile(caller: Caller) -> Profile:
 
 def update_profile(caller: Caller, update: ProfileUpdate) -> Profile:
     user = user_store.get(caller.user_id)
-    if user.version != update.version:
-        raise Conflict("Your profile was changed elsewhere; reload and retry",
-                       code="version_conflict",
-                       details=[{"field": "version", "message": f"current is {user.version}"}])
-    if update.name is not None:
-        user.name = update.name
-    if update.note is not None:
-        user.note = update.note
+    user.edit_profile(update.version, name=update.name, note=update.note)
     return profile_of(user_store.save(user))

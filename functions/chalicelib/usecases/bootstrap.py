@@ -1,11 +1,12 @@
 """Setting up a deployment: the county grid and its first administrator.
 Run from the CLI (devtools/admin.py) against local or AWS tables."""
 
-from chalicelib.domain import grid_codes, passwords, roles, tokens
+from chalicelib import clock
+from chalicelib.domain import grid_codes, roles, tokens
+from chalicelib.domain.users import User
 from chalicelib.errors import InvalidInput
 from chalicelib.store import grids as grid_store
 from chalicelib.store import users as user_store
-from chalicelib.store.users import UserModel
 
 
 def ensure_county(code: str, name: str) -> None:
@@ -16,15 +17,14 @@ def ensure_county(code: str, name: str) -> None:
 
 
 def ensure_user(*, phone: str, name: str, role: str, scope_code: str, password: str,
-                worker_id: str | None = None, must_change_password: bool = True) -> UserModel:
+                worker_id: str | None = None, must_change_password: bool = True) -> User:
     """The user with this phone, created when absent (idempotent)."""
     if role not in roles.ROLES:
         raise InvalidInput("role", f"One of {', '.join(roles.ROLES)}")
     existing = user_store.find_by_phone(phone)
     if existing is not None:
         return existing
-    passwords.check_rules(password, phone, field="password")
-    return user_store.create(user_store.build(
+    return user_store.create(User.new(
         user_id=tokens.new_id(), phone=phone, name=name, role=role, scope_code=scope_code,
-        worker_id=worker_id, password_hash=passwords.hash_password(password),
-        must_change_password=must_change_password, created_by=None))
+        password=password, password_field="password", worker_id=worker_id,
+        must_change_password=must_change_password, created_by=None, now=clock.now()))

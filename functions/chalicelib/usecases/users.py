@@ -1,23 +1,24 @@
 """Accounts managed by admins: create within one's own subtree, list, read
 (masked unless revealed, and then audited), change, disable, reset."""
 
-from chalicelib.domain import grid_codes, passwords, roles, tokens
+from chalicelib import clock
+from chalicelib.domain import grid_codes, roles, tokens
 from chalicelib.domain.callers import Caller
 from chalicelib.domain.personal_data import mask_phone
-from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.users import DISABLED, User
+from chalicelib.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.schemas.users import PasswordReset, UserCreate, UserOut, UserPage, UserUpdate
 from chalicelib.store import grids as grid_store
 from chalicelib.store import users as user_store
 from chalicelib.store import workers as worker_store
-from chalicelib.store.users import UserModel
 from chalicelib.usecases import audit
 
 
-def view(user: UserModel, *, reveal: bool = False) -> UserOut:
+def view(user: User, *, reveal: bool = False) -> UserOut:
     return UserOut(user_id=user.user_id, phone=user.phone if reveal else mask_phone(user.phone),
                    name=user.name, role=user.role, scope_code=user.scope_code,
-                   worker_id=user.worker_id, status="disabled" if user.disabled else "active",
-                   must_change_password=bool(user.must_change_password),
+                   worker_id=user.worker_id, status=user.status,
+                   must_change_password=user.must_change_password,
                    created_at=user.created_at, version=user.version)
 
 
@@ -48,13 +49,11 @@ def create_user(caller: Caller, request: UserCreate, *, must_change_password: bo
                 ) -> UserOut:
     _check_assignment(caller, request.role, request.scope_code)
     _check_worker(caller, request.worker_id)
-    passwords.check_rules(request.initial_password, request.phone, field="initial_password")
-    user = user_store.build(user_id=tokens.new_id(), phone=request.phone, name=request.name,
-                            role=request.role, scope_code=request.scope_code,
-                            worker_id=request.worker_id,
-                            password_hash=passwords.hash_password(request.initial_password),
-                            must_change_password=must_change_password,
-                            created_by=caller.user_id)
+    user = User.new(user_id=tokens.new_id(), phone=request.phone, name=request.name,
+                    role=request.role, scope_code=request.scope_code,
+                    password=request.initial_password, password_field="initial_password",
+                    worker_id=request.worker_id, must_change_password=must_change_password,
+                    created_by=caller.user_id, now=clock.now())
     user_store.create(user)
     audit.record(caller, action="create", record=f"user#{user.user_id}",
                  scope_code=user.scope_code, changes={"role": user.role})
@@ -77,27 +76,13 @@ def get_user(caller: Caller, user_id: str, *, reveal: bool) -> UserOut:
 
 def update_user(caller: Caller, user_id: str, update: UserUpdate) -> UserOut:
     user = user_store.get(user_id)
-    if user.user_id == caller.user_id and (update.role or update.scope_code or update.status):
-        raise Forbidden("You cannot change your own role, scope or status", code="self_change")
-    if user.version != update.version:
-        raise Conflict("The user was changed by someone else; reload and retry",
-                       code="version_conflict")
-    if not roles.may_assign(caller.role, user.role):
-        raise Forbidden(f"A {caller.role} may not change a {user.role}", code="role_denied")
-    changes: dict[str, str] = {}
+    user.check_change(caller, update.version,
+                      account_changes=bool(update.role or update.scope_code or update.status))
     if update.role is not None or update.scope_code is not None:
-        role, scope = update.role or user.role, update.scope_code or user.scope_code
-        _check_assignment(caller, role, scope)
-        changes.update(role=role, scope_code=scope)
-        user.role, user.scope_code = role, scope
-        user.county = grid_codes.county_of(scope)
-        user.scope_user = user_store.scope_user_key(scope, user.user_id)
-    if update.name is not None:
-        user.name = changes["name"] = update.name
-    disabling = update.status == "disabled" and not user.disabled
-    if update.status is not None:
-        user.disabled = update.status == "disabled"
-        changes["status"] = update.status
+        _check_assignment(caller, update.role or user.role, update.scope_code or user.scope_code)
+    disabling = update.status == DISABLED and not user.disabled
+    changes = user.change(role=update.role, scope_code=update.scope_code, name=update.name,
+                          status=update.status)
     user_store.save(user)
     if disabling or "role" in changes:
         user_store.revoke_sessions_of(user.user_id, "disabled" if disabling else "role changed")
@@ -108,11 +93,7 @@ def update_user(caller: Caller, user_id: str, update: UserUpdate) -> UserOut:
 
 def reset_password(caller: Caller, user_id: str, request: PasswordReset) -> UserOut:
     user = user_store.get(user_id)
-    if not roles.may_assign(caller.role, user.role):
-        raise Forbidden(f"A {caller.role} may not reset a {user.role}", code="role_denied")
-    passwords.check_rules(request.new_password, user.phone)
-    user.password_hash = passwords.hash_password(request.new_password)
-    user.must_change_password = True
+    user.reset_password(caller, request.new_password)
     user_store.save(user)
     user_store.revoke_sessions_of(user.user_id, "password reset")
     audit.record(caller, action="reset_password", record=f"user#{user.user_id}",
