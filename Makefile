@@ -51,6 +51,7 @@ sweep: deps
 
 bench: deps
 	@$(PY) bench/cold_import.py
+	@$(PY) bench/qr_sheets.py
 
 clean:
 	rm -rf $(VENV) node_modules .data frontend/node_modules frontend/dist infra/node_modules infra/cdk.out
