@@ -1,27 +1,29 @@
 """The print-shop sheets, read back as a reader and a phone would: every page
 rendered (PDFium), every QR code on it decoded (zxing-cpp) in reading order,
-the text extracted, and the fonts asked whether they are embedded."""
+the text extracted, and the fonts asked whether they are embedded. The first
+page of each kind is left in test-artifacts/qr/ (git-ignored) to look at."""
 
 import ctypes
 import functools
 import io
 import re
-import xml.etree.ElementTree as ElementTree
 from datetime import UTC, date, datetime
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
 import zxingcpp
-from PIL import Image
-
 from chalicelib.domain import qr_tokens
 from chalicelib.printables import qr_codes, sheets
+from PIL import Image
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "qr"
 SITE = "https://wangge.example.gov.cn"
 KEYS = qr_tokens.QrKeys(current_kid="0", keys={"0": qr_tokens.QrKey(b"a test key")})
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
-DPI = 150  # a label's module (0.85 mm) is five pixels wide, a board's eleven
+DPI = 150  # a label's module (0.85 mm) is five pixels wide, a board's fourteen
 
 
 def new_url() -> str:
@@ -74,8 +76,11 @@ def document(kind: str) -> pdfium.PdfDocument:
     return pdfium.PdfDocument(generated(kind)[1])
 
 
-def codes_in_reading_order(page: pdfium.PdfPage) -> list[str]:
-    image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+def rendered(page: pdfium.PdfPage) -> Image.Image:
+    return page.render(scale=DPI / 72, grayscale=True).to_pil()
+
+
+def codes_in_reading_order(image: Image.Image) -> list[str]:
     found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     centres = [(sum(p.y for p in corners(code)) / 4, sum(p.x for p in corners(code)) / 4,
                 code.text) for code in found]
@@ -112,7 +117,10 @@ def fonts_of(pdf: pdfium.PdfDocument) -> set[tuple[str, bool]]:
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_code_on_a_sheet_reads_back_as_its_own_url_in_order(kind):
     items, _ = generated(kind)
-    read = [url for page in document(kind) for url in codes_in_reading_order(page)]
+    pages = [rendered(page) for page in document(kind)]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pages[0].save(ARTIFACTS / f"{kind}.png")  # to look at
+    read = [url for page in pages for url in codes_in_reading_order(page)]
     assert read == [item.url for item in items]
     serials = [qr_tokens.verify(url.removeprefix(f"{SITE}/q/"), KEYS, NOW).serial
                for url in read]

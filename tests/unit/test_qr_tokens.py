@@ -4,7 +4,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from chalicelib import qr_keys
 from chalicelib.domain import qr_tokens
 from chalicelib.domain.qr_tokens import CodeRef, InvalidCode, QrKey, QrKeys
