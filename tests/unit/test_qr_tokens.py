@@ -60,6 +60,7 @@ def test_every_failure_is_the_same_not_valid_answer():
         not_valid("I" * 26, CURRENT),  # outside the alphabet
         not_valid("../../etc/passwd", CURRENT),
         not_valid(token.replace(token[5], "é"), CURRENT),
+        not_valid(qr_tokens.sign("S" * 12, CURRENT).replace("S", "ſ"), CURRENT),  # "ſ".upper()
     ]
     answers = {(type(error), error.code, error.message, str(error)) for error in failures}
     assert answers == {(InvalidCode, "code_not_valid", "This code is not valid",

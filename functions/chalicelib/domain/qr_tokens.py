@@ -31,7 +31,8 @@ to 33 characters stays there.
 Keys rotate: a key set has a current key, which signs, and older ones, each of
 which verifies until its `retired_at` plus the set's grace. A printed code
 outlives a rotation by as long as it takes to reprint every board and label,
-so the grace is months, where an access token's old key is needed for minutes.
+so the grace is long (a year, unless the key set says otherwise), where an
+access token's old key is needed for minutes.
 """
 
 import base64
@@ -52,7 +53,7 @@ DEFAULT_GRACE = timedelta(days=365)
 # What the lengths above were chosen against (printables draws the codes).
 MAX_QR_VERSION = 4
 QR_ERROR = "M"
-_TOKEN = re.compile(f"^[{ALPHABET}]{{{TOKEN_LENGTH}}}$")
+_TOKEN = re.compile(f"[{ALPHABET}]{{{TOKEN_LENGTH}}}")
 _RFC4648_TO_CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ALPHABET)
 _DOMAIN = b"wangge-qr-v1"
 
@@ -116,8 +117,9 @@ def sign(serial: str, keys: QrKeys) -> str:
 
 
 def verify(token: str, keys: QrKeys, now: datetime) -> CodeRef:
-    token = token.strip().upper()
-    if not _TOKEN.match(token):
+    token = token.strip()
+    # Lower case is taken for upper, but only in ASCII: "ſ".upper() is "S".
+    if not token.isascii() or not _TOKEN.fullmatch(token := token.upper()):
         raise InvalidCode()
     kid, serial, mac = token[0], token[1:1 + SERIAL_LENGTH], token[1 + SERIAL_LENGTH:]
     secret = keys.verifies(kid, now)
