@@ -22,13 +22,14 @@ def other_county(demo_town):
 @pytest.fixture(scope="module")
 def machine(other_county):
     """A client with an API key of every machine operation, scoped to MACHINE_SCOPE."""
+    from chalicelib.domain.api_keys import MACHINE_OPERATIONS
     from chalicelib.schemas.users import ApiKeyCreate
     from chalicelib.usecases import api_keys
     from chalicelib.web.access import Caller
 
     admin = Caller(user_id="test-admin", role="county_admin", scope_code="140825")
     created = api_keys.create_key(admin, ApiKeyCreate(
-        name="12345", scope_code=MACHINE_SCOPE, operations=sorted(api_keys.MACHINE_OPERATIONS)))
+        name="12345", scope_code=MACHINE_SCOPE, operations=sorted(MACHINE_OPERATIONS)))
     client = ApiClient()
     client.headers["X-API-Key"] = client.api_key = created.api_key
     return client

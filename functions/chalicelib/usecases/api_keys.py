@@ -2,51 +2,38 @@
 hashed, scoped to a subtree and a few operations, revocable. Each comes with
 a callback secret, shown once too, that signs what Wangge sends the client."""
 
-import secrets
-
 from chalicelib import clock
-from chalicelib.domain import grid_codes, tokens
+from chalicelib.domain import api_keys as key_rules
+from chalicelib.domain import grid_codes
+from chalicelib.domain.api_keys import ApiKey
 from chalicelib.domain.callers import Caller
 from chalicelib.errors import InvalidInput, Unauthorized
 from chalicelib.schemas.users import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, ApiKeyPage
 from chalicelib.store import api_keys as key_store
 from chalicelib.store import grids as grid_store
-from chalicelib.store.api_keys import ApiKeyModel
 from chalicelib.usecases import audit
 
-PREFIX = "wgk"
 API_KEY_CALLER = "api_key#"  # a machine caller's user_id: this and the key id
-# Operations a machine client may be granted (routes name theirs in their Access).
-MACHINE_OPERATIONS = frozenset({"grids.read", "cases.create", "cases.read"})
-# The 12345 platform records its follow-up calls (回访) on the cases it filed.
-MACHINE_OPERATIONS |= {"cases.follow_up"}
 
 
-def view(key: ApiKeyModel) -> ApiKeyOut:
+def view(key: ApiKey) -> ApiKeyOut:
     return ApiKeyOut(key_id=key.key_id, name=key.name, scope_code=key.scope_code,
-                     operations=sorted(key.operations), revoked=bool(key.revoked),
+                     operations=sorted(key.operations), revoked=key.revoked,
                      created_by=key.created_by, created_at=key.created_at)
 
 
 def create_key(caller: Caller, request: ApiKeyCreate) -> ApiKeyCreated:
     grid_codes.depth_of(request.scope_code, "scope_code")
-    unknown = sorted(set(request.operations) - MACHINE_OPERATIONS)
-    if unknown:
-        raise InvalidInput("operations", f"Unknown operations: {', '.join(unknown)}; "
-                                         f"known: {', '.join(sorted(MACHINE_OPERATIONS))}")
+    key, api_key = ApiKey.issue(name=request.name, scope_code=request.scope_code,
+                                operations=request.operations, created_by=caller.user_id,
+                                now=clock.now())
     if grid_store.find(request.scope_code) is None:
         raise InvalidInput("scope_code", f"Grid {request.scope_code} does not exist")
-    key_id = tokens.new_id()[:16]
-    secret, callback_secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    key = key_store.create(key_store.build(
-        key_id=key_id, secret_digest=tokens.digest(secret), callback_secret=callback_secret,
-        name=request.name,
-        scope_code=request.scope_code, operations=set(request.operations),
-        created_by=caller.user_id, created_at=clock.now()))
-    audit.record(caller, action="create", record=f"api_key#{key_id}",
+    key_store.create(key)
+    audit.record(caller, action="create", record=f"api_key#{key.key_id}",
                  scope_code=request.scope_code, changes={"operations": sorted(key.operations)})
-    return ApiKeyCreated(**view(key).model_dump(), api_key=f"{PREFIX}_{key_id}_{secret}",
-                         callback_secret=callback_secret)
+    return ApiKeyCreated(**view(key).model_dump(), api_key=api_key,
+                         callback_secret=key.callback_secret)
 
 
 def list_keys(caller: Caller, *, limit: int, cursor: str | None) -> ApiKeyPage:
@@ -70,11 +57,9 @@ def scope_of_key(key_id: str) -> str:
 
 
 def authenticate(api_key: str) -> Caller:
-    prefix, _, rest = api_key.partition("_")
-    key_id, _, secret = rest.partition("_")
-    key = key_store.find(key_id) if prefix == PREFIX and key_id and secret else None
-    if key is None or key.revoked or not tokens.same_digest(tokens.digest(secret),
-                                                             key.secret_digest):
+    parts = key_rules.key_id_and_secret(api_key)
+    key = key_store.find(parts[0]) if parts else None
+    if key is None or not key.accepts(parts[1]):
         raise Unauthorized("Invalid API key", code="invalid_api_key")
     return Caller(user_id=f"{API_KEY_CALLER}{key.key_id}", role="machine", scope_code=key.scope_code,
                   name=key.name, machine_operations=frozenset(key.operations))
