@@ -141,7 +141,8 @@ def _cut_lines(pdf: FPDF, layout: _Layout) -> None:
 
 def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
     """The symbol with its quiet zone in the size × size square at (x, y), as
-    vector rectangles: crisp at any print size, and quicker than an image each."""
+    vector rectangles: sharp-edged at any print size, where an image of the
+    modules, scaled up, is smoothed into grey edges by some readers."""
     code = qr_codes.symbol(url)
     modules, _ = code.symbol_size(scale=1, border=0)
     module = size / (modules + 2 * qr_codes.QUIET_ZONE)
@@ -159,7 +160,6 @@ def _text(pdf: FPDF, text: str, x: float, y: float, width: float, size: float, *
     `min_size` until it fits in `max_lines`, and cutting the last line short with
     … if even that does not fit. Returns the height written."""
     smallest = min_size or size * 0.75
-    lines = [text]
     while True:
         pdf.set_font(FONT, size=size)
         if pdf.get_string_width(text) <= width:
