@@ -16,6 +16,7 @@ def load() -> bool:
     """Write the demo cases unless they are there; True when they were written."""
     from chalicelib import clock
     from chalicelib.domain.callers import Caller
+    from chalicelib.domain.case_keys import CaseKey
     from chalicelib.schemas.cases import CaseCreate, Transition
     from chalicelib.schemas.hotline import HotlineTicket
     from chalicelib.store import cases as case_store
@@ -61,6 +62,6 @@ def load() -> bool:
         ticket_id="DEMO12345001", category="service_request", urgency="utilities",
         grid_code=MICRO, description="三泉村自来水停水两天", caller_name="李女士",
         caller_phone="10000009002"))
-    case_store.CaseKeyModel(key=MARKER, case_id="-", fingerprint="-",
-                            created_at=clock.now()).save()
+    case_store.put_key(CaseKey(key=MARKER, case_id="-", fingerprint="-",
+                               created_at=clock.now()))
     return True

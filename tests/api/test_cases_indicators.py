@@ -138,6 +138,7 @@ def test_cases_move_with_their_grid(county_admin):
     """A subtree move re-codes the cases located in it and their hotline callbacks
     (store/grid_moves.py's contract: found by an index, rewritten once)."""
     from chalicelib.domain.callers import Caller
+    from chalicelib.domain.case_callbacks import Callback
     from chalicelib.schemas.cases import CaseCreate, Transition
     from chalicelib.store import case_callbacks
     from chalicelib.store import cases as case_store
@@ -156,10 +157,10 @@ def test_cases_move_with_their_grid(county_admin):
         action="escalate", version=0, note="上报到镇"))
     cases.take_transition(reporter, case.case_id, Transition(
         action="escalate", version=1, note="上报到镇"))
-    callback = case_callbacks.build(callback_id=f"move-{case.case_id}", case_id=case.case_id,
-                                    ticket_id="t", url="https://example.invalid/",
-                                    payload="{}", grid_code=micro, now=case.reported_at)
-    callback.save()
+    callback = Callback.owed(callback_id=f"move-{case.case_id}", case_id=case.case_id,
+                             ticket_id="t", url="https://example.invalid/",
+                             payload="{}", grid_code=micro, now=case.reported_at)
+    case_callbacks.put(callback)
     assert case_store.move_some(old_village, new_village, 10) == 1
     assert case_callbacks.move_some(old_village, new_village, 10) == 1
     assert case_callbacks.move_some(old_village, new_village, 10) == 0

@@ -241,14 +241,15 @@ def a_failed_hotline_callback(case_id: str) -> str:
     """A callback to the hotline platform that failed every attempt (as the callback sweep
     leaves it), for a case of the demo worker's micro-grid."""
     from chalicelib import clock
+    from chalicelib.domain.case_callbacks import Callback
     from chalicelib.store import case_callbacks
 
     now = clock.now()
-    callback = case_callbacks.build(callback_id=f"{case_id}-close-0", case_id=case_id,
-                                    ticket_id=f"T{uuid.uuid4().hex[:8]}",
-                                    url="https://12345.example.invalid/callback", payload="{}",
-                                    grid_code=WORKER_SCOPE, now=now)
-    callback.save()
+    callback = Callback.owed(callback_id=f"{case_id}-close-0", case_id=case_id,
+                             ticket_id=f"T{uuid.uuid4().hex[:8]}",
+                             url="https://12345.example.invalid/callback", payload="{}",
+                             grid_code=WORKER_SCOPE, now=now)
+    case_callbacks.put(callback)
     assert case_callbacks.claim(callback, retry_at=now)
     assert case_callbacks.finish(callback, status="failed", error="HTTP 502 Bad Gateway", now=now)
     return callback.callback_id

@@ -21,10 +21,9 @@ from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.domain import grid_codes
+from chalicelib.domain.case_callbacks import DELIVERED, FAILED, PENDING, Callback
 from chalicelib.store import grid_moves
 from chalicelib.store.base import decode_cursor, encode_cursor, index_meta, query_page, table_meta
-
-PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
 
 class ByDue(GlobalSecondaryIndex):
@@ -68,27 +67,40 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _keys(item: CallbackModel) -> CallbackModel:
-    item.status_key = f"{grid_codes.county_of(item.grid_code)}#{item.status}"
-    item.scope_key = f"{item.grid_code}#{_stamp(item.created_at)}#{item.callback_id}"
-    if item.status == PENDING:
-        item.pending, item.due_key = PENDING, f"{_stamp(item.next_attempt_at)}#{item.callback_id}"
-    else:
-        item.pending = item.due_key = None
+def to_domain(item: CallbackModel) -> Callback:
+    return Callback(callback_id=item.callback_id, case_id=item.case_id,
+                    ticket_id=item.ticket_id, url=item.url, payload=item.payload,
+                    grid_code=item.grid_code, created_at=item.created_at, key_id=item.key_id,
+                    status=item.status, attempts=int(item.attempts or 0),
+                    next_attempt_at=item.next_attempt_at, last_error=item.last_error,
+                    delivered_at=item.delivered_at)
+
+
+def to_item(callback: Callback) -> CallbackModel:
+    item = CallbackModel(
+        callback_id=callback.callback_id, case_id=callback.case_id,
+        ticket_id=callback.ticket_id, url=callback.url, payload=callback.payload,
+        key_id=callback.key_id, grid_code=callback.grid_code, status=callback.status,
+        attempts=callback.attempts, next_attempt_at=callback.next_attempt_at,
+        last_error=callback.last_error, created_at=callback.created_at,
+        delivered_at=callback.delivered_at,
+        status_key=f"{grid_codes.county_of(callback.grid_code)}#{callback.status}",
+        scope_key=f"{callback.grid_code}#{_stamp(callback.created_at)}#{callback.callback_id}")
+    if callback.status == PENDING:
+        item.pending = PENDING
+        item.due_key = f"{_stamp(callback.next_attempt_at)}#{callback.callback_id}"
     return item
 
 
-def build(*, callback_id: str, case_id: str, ticket_id: str, url: str, payload: str,
-          grid_code: str, now: datetime, key_id: str | None = None) -> CallbackModel:
-    return _keys(CallbackModel(callback_id=callback_id, case_id=case_id, ticket_id=ticket_id,
-                               url=url, payload=payload, key_id=key_id, grid_code=grid_code,
-                               status=PENDING,
-                               attempts=0, next_attempt_at=now, created_at=now))
+def put(callback: Callback) -> None:
+    """Write a callback as it stands, outside any change (set-up and tests: a close
+    owes its callback in the close's own transaction, store/cases.commit)."""
+    to_item(callback).save()
 
 
-def get(callback_id: str) -> CallbackModel | None:
+def get(callback_id: str) -> Callback | None:
     try:
-        return CallbackModel.get(callback_id, consistent_read=True)
+        return to_domain(CallbackModel.get(callback_id, consistent_read=True))
     except DoesNotExist:
         return None
 
@@ -98,10 +110,9 @@ def due(now: datetime, limit: int) -> list[str]:
         PENDING, range_key_condition=CallbackModel.due_key <= f"{_stamp(now)}#~", limit=limit)]
 
 
-def _save_if(item: CallbackModel, condition) -> bool:
-    _keys(item)
+def _save_if(callback: Callback, condition) -> bool:
     try:
-        item.save(condition=condition)
+        to_item(callback).save(condition=condition)
     except PutError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return False
@@ -109,38 +120,35 @@ def _save_if(item: CallbackModel, condition) -> bool:
     return True
 
 
-def claim(item: CallbackModel, *, retry_at: datetime) -> bool:
+def claim(callback: Callback, *, retry_at: datetime) -> bool:
     """Take the next attempt (before sending), so that two sweeps never both send it;
     if this sweep dies mid-attempt, the next one retries at `retry_at`."""
-    seen = int(item.attempts or 0)
-    item.attempts, item.next_attempt_at = seen + 1, retry_at
-    return _save_if(item, (CallbackModel.attempts == seen) & (CallbackModel.status == PENDING))
-
-
-def finish(item: CallbackModel, *, status: str, error: str | None, now: datetime) -> bool:
-    """Record how the claimed attempt ended."""
-    item.status, item.last_error = status, error
-    if status == DELIVERED:
-        item.delivered_at = now
-    if status != PENDING:
-        item.next_attempt_at = None
-    return _save_if(item, (CallbackModel.attempts == item.attempts)
+    seen = callback.attempts
+    callback.take_attempt(retry_at)
+    return _save_if(callback, (CallbackModel.attempts == seen)
                     & (CallbackModel.status == PENDING))
 
 
-def retry(item: CallbackModel, *, now: datetime) -> bool:
+def finish(callback: Callback, *, status: str, error: str | None, now: datetime) -> bool:
+    """Record how the claimed attempt ended."""
+    callback.attempt_ended(status, error, now)
+    return _save_if(callback, (CallbackModel.attempts == callback.attempts)
+                    & (CallbackModel.status == PENDING))
+
+
+def retry(callback: Callback, *, now: datetime) -> bool:
     """Put a failed callback back in the queue (an admin's decision)."""
-    item.status, item.next_attempt_at = PENDING, now
-    return _save_if(item, CallbackModel.status == FAILED)
+    callback.requeue(now)
+    return _save_if(callback, CallbackModel.status == FAILED)
 
 
 def in_status(scope: str, status: str, *, limit: int, cursor: str | None
-              ) -> tuple[list[CallbackModel], str | None]:
+              ) -> tuple[list[Callback], str | None]:
     items, last_key = query_page(
         CallbackModel.by_status.query, hash_key=f"{grid_codes.county_of(scope)}#{status}",
         range_key_condition=CallbackModel.scope_key.startswith(scope), limit=limit,
         cursor=decode_cursor(cursor))
-    return items, encode_cursor(last_key)
+    return [to_domain(item) for item in items], encode_cursor(last_key)
 
 
 @grid_moves.register("case_callbacks")

@@ -11,11 +11,11 @@ from chalicelib import clock
 from chalicelib.domain import case_flow
 from chalicelib.domain.callers import Caller
 from chalicelib.domain.case_categories import HOTLINE_DISPATCH_LIMITS
+from chalicelib.domain.case_keys import CaseKey
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.schemas.hotline import HotlineStatus, HotlineTicket
 from chalicelib.settings import settings
 from chalicelib.store import cases as case_store
-from chalicelib.store.cases import CaseKeyModel
 from chalicelib.usecases import api_keys, cases
 
 PRIORITY_OF_URGENCY = {"emergency": "urgent", "utilities": "high", "normal": "normal"}
@@ -45,12 +45,12 @@ def status(case: case_flow.Case, ticket_id: str) -> HotlineStatus:
                          satisfaction=case.satisfaction, updated_at=case.updated_at)
 
 
-def _replay(claim: CaseKeyModel, fingerprint: str) -> HotlineStatus:
+def _replay(claim: CaseKey, fingerprint: str) -> HotlineStatus:
     if claim.fingerprint != fingerprint:
         raise Conflict("This ticket was received with different content",
                        code="ticket_id_reused",
                        details=[{"field": "ticket_id", "message": claim.case_id}])
-    return status(case_store.get(claim.case_id).case, claim.key.split("#", 1)[1])
+    return status(case_store.get(claim.case_id).case, claim.client_id)
 
 
 def receive(caller: Caller, ticket: HotlineTicket) -> tuple[HotlineStatus, bool]:
@@ -75,9 +75,8 @@ def receive(caller: Caller, ticket: HotlineTicket) -> tuple[HotlineStatus, bool]
                           reporter_name=ticket.caller_name, reporter_phone=ticket.caller_phone,
                           ticket_id=ticket.ticket_id, close_due_at=ticket.due_at,
                           state=case_flow.REGISTERED)
-    claim = CaseKeyModel(key=key, case_id=case.case_id, fingerprint=fingerprint,
-                         created_at=now, callback_url=ticket.callback_url,
-                         filed_by_key=api_keys.key_id_of(caller))
+    claim = CaseKey(key=key, case_id=case.case_id, fingerprint=fingerprint, created_at=now,
+                    callback_url=ticket.callback_url, filed_by_key=api_keys.key_id_of(caller))
     try:
         case = cases.report(caller, case, key=claim, at=received)
     except Conflict as exc:

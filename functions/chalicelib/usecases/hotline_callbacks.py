@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from chalicelib import clock
 from chalicelib.domain import callback_signatures, grid_codes
 from chalicelib.domain.callers import Caller
+from chalicelib.domain.case_callbacks import DELIVERED, FAILED, PENDING, Callback
 from chalicelib.domain.case_events import CaseClosed
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.observability import logger
@@ -34,7 +35,7 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),
 CALL_TIMEOUT_SECONDS = 5
 
 
-def callback_owed(closed: CaseClosed) -> list[callback_store.CallbackModel]:
+def callback_owed(closed: CaseClosed) -> list[Callback]:
     """The callback a close owes the platform that filed the case's ticket, if it
     asked for one."""
     case = closed.case
@@ -46,15 +47,14 @@ def callback_owed(closed: CaseClosed) -> list[callback_store.CallbackModel]:
     payload = {"ticket_id": case.ticket_id, "case_id": case.case_id, "status": "closed",
                "closed_at": closed.at.isoformat(), "note": closed.note,
                "late": case.late_stages > 0}
-    return [callback_store.build(
+    return [Callback.owed(
         callback_id=f"{case.case_id}-close-{case.reopen_count}", case_id=case.case_id,
         ticket_id=case.ticket_id, url=claim.callback_url,
         payload=json.dumps(payload, ensure_ascii=False), key_id=claim.filed_by_key,
-        grid_code=case.location_grid,
-        now=closed.at)]
+        grid_code=case.location_grid, now=closed.at)]
 
 
-def _send(item: callback_store.CallbackModel) -> str | None:
+def _send(item: Callback) -> str | None:
     """POST the callback, signed with the secret of the key that filed the ticket;
     None when the receiver took it, else what went wrong."""
     body = item.payload.encode()
@@ -81,30 +81,30 @@ def deliver_callbacks(now: datetime | None = None, limit: int = 100) -> dict[str
     tally = {"delivered": 0, "retrying": 0, "failed": 0}
     for callback_id in callback_store.due(now, limit):
         item = callback_store.get(callback_id)
-        if item is None or item.status != callback_store.PENDING or item.next_attempt_at > now:
+        if item is None or not item.is_due(now):
             continue
-        attempt = int(item.attempts or 0)
+        attempt = item.attempts
         wait = BACKOFF[min(attempt, len(BACKOFF) - 1)]
         if not callback_store.claim(item, retry_at=now + wait):
             continue
         error = _send(item)
         if error is None:
-            outcome = callback_store.DELIVERED
+            outcome = DELIVERED
         elif attempt + 1 > len(BACKOFF):
-            outcome = callback_store.FAILED
+            outcome = FAILED
             logger.warning("hotline callback failed", extra={"callback_id": callback_id,
                                                              "error": error})
         else:
-            outcome = callback_store.PENDING
+            outcome = PENDING
         callback_store.finish(item, status=outcome, error=error, now=now)
         tally[{"pending": "retrying"}.get(outcome, outcome)] += 1
     return tally
 
 
-def _callback_view(item: callback_store.CallbackModel) -> CallbackOut:
+def _callback_view(item: Callback) -> CallbackOut:
     return CallbackOut(callback_id=item.callback_id, case_id=item.case_id,
                        ticket_id=item.ticket_id, url=item.url, status=item.status,
-                       attempts=int(item.attempts or 0), next_attempt_at=item.next_attempt_at,
+                       attempts=item.attempts, next_attempt_at=item.next_attempt_at,
                        last_error=item.last_error, created_at=item.created_at,
                        delivered_at=item.delivered_at)
 

@@ -41,13 +41,14 @@ def a_ticket_in(grid):
 
 def a_failed_callback_in(grid):
     from chalicelib import clock
+    from chalicelib.domain.case_callbacks import FAILED, Callback
     from chalicelib.store import case_callbacks
 
-    item = case_callbacks.build(callback_id=f"{secrets.token_hex(16)}-close-0", case_id="c",
-                                ticket_id="t", url="https://example.invalid/", payload="{}",
-                                grid_code=grid, now=clock.now())
-    item.status = case_callbacks.FAILED
-    case_callbacks._keys(item).save()
+    item = Callback.owed(callback_id=f"{secrets.token_hex(16)}-close-0", case_id="c",
+                         ticket_id="t", url="https://example.invalid/", payload="{}",
+                         grid_code=grid, now=clock.now())
+    item.status = FAILED
+    case_callbacks.put(item)
     return item.callback_id
 
 
@@ -81,6 +82,7 @@ ROUTES = {
             "verify": "1wd", "public": False})),
     "get_indicators": (EVERYONE, 200, lambda g: ("GET", f"/api/v1/case-indicators?grid={g}",
                                                  None)),
+    "get_waiting": (EVERYONE, 200, lambda g: ("GET", f"/api/v1/case-waiting?scope={g}", None)),
     "receive_ticket": (MACHINE_ONLY, 201, lambda g: ("POST", "/api/v1/hotline/tickets", {
         "ticket_id": f"T{secrets.token_hex(6)}", "grid_code": g, "description": "路灯不亮"})),
     "read_ticket": (MACHINE_ONLY, 200, lambda g: (
