@@ -4,21 +4,23 @@ short is redone without counting anything twice. Only for a fresh demo county:
 the API's own writes go through transactions (store/unit_of_work.py)."""
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 ASSIGNED_SINCE = "2025-01-01"
 PARALLEL_WRITERS = 4
+# The demo town's dates are fixed (in 2026), whatever day it is loaded on.
+ANY_DAY = date.max
 
 
 def write(town) -> None:
-    from chalicelib.domain import id_numbers, ledger
+    from chalicelib.domain import ledger, ledger_records
     from chalicelib.store import counters, records
-    from chalicelib.store.households import GridStay, HouseholdModel, ResidentModel
+    from chalicelib.store import households as household_store
+    from chalicelib.store import rentals as rental_store
+    from chalicelib.store.households import HouseholdModel, ResidentModel
     from chalicelib.store.rentals import RentalModel, TenantModel
     from chalicelib.store.uniques import UniqueModel, claim_key
     from chalicelib.store.workers import AssignmentModel, WorkerModel
-    from chalicelib.usecases import households as household_rules
-    from chalicelib.usecases import rentals as rental_rules
     from chalicelib.usecases import workers as worker_rules
 
     now = datetime.now(timezone.utc)
@@ -26,6 +28,10 @@ def write(town) -> None:
 
     def claim(batch, kind: str, scope: str, value: str, owner: str) -> None:
         batch.save(UniqueModel(claim_key(kind, scope, value), owner_id=owner))
+
+    def _claim_all(batch, footprint, owner: str) -> None:
+        for held in footprint.claims:
+            claim(batch, held.kind, held.scope, held.value, owner)
 
     def write_workers() -> None:
         with WorkerModel.batch_write() as workers, UniqueModel.batch_write() as claims, \
@@ -53,64 +59,49 @@ def write(town) -> None:
                 UniqueModel.batch_write() as claims:
             for household in part:
                 code = household["grid_code"]
-                item = HouseholdModel(household_id=household["household_id"],
-                                      head_name=household["head_name"],
-                                      member_count=len(household["members"]),
-                                      grid_history=[GridStay(grid_code=code, since=now)],
-                                      created_at=now, updated_at=now, version=1)
-                records.place(item, code, item.household_id)
-                normalized = household_rules.set_address(item, household["address"])
-                households.save(item)
-                claim(claims, household_rules.ADDRESS_CLAIM, item.county, normalized,
-                      item.household_id)
-                totals.append((code, "ledger", {ledger.HOUSEHOLDS: 1}))
+                record = ledger_records.Household.new(
+                    household["household_id"], code, household["address"], now=now,
+                    moved_by=None, head_name=household["head_name"])
+                record.version = 1
                 for member in household["members"]:
-                    parsed = id_numbers.parse(member["id_number"])
-                    resident = ResidentModel(
-                        resident_id=member["resident_id"], household_id=item.household_id,
-                        name=member["name"], name_key=f"{member['name']}#{member['resident_id']}",
-                        id_number=parsed.value, sex=parsed.sex,
-                        birth_date=parsed.birth_date.isoformat(), phone=member["phone"],
-                        resident_type=member["resident_type"], tags=set(member["tags"]) or None,
-                        relation=member["relation"], created_at=now, updated_at=now, version=1)
-                    records.place(resident, code, resident.resident_id)
-                    residents.save(resident)
-                    claim(claims, household_rules.ID_NUMBER_CLAIM, "all", parsed.value,
-                          resident.resident_id)
-                    totals.append((code, "ledger", ledger.resident_counts(
-                        household_rules.facts(resident))))
+                    resident = ledger_records.Resident.new(
+                        member["resident_id"], name=member["name"], id_number=member["id_number"],
+                        resident_type=member["resident_type"], phone=member["phone"],
+                        tags=member["tags"], relation=member["relation"], now=now,
+                        today=ANY_DAY, key_groups=ledger.DEFAULT_KEY_GROUPS)
+                    record.admit(resident)
+                    resident.version = 1
+                    residents.save(household_store.to_item(resident))
+                    totals.append((code, "ledger", ledger.resident_counts(resident.facts())))
+                    _claim_all(claims, resident.footprint(), resident.resident_id)
+                households.save(household_store.to_item(record))
+                _claim_all(claims, record.footprint(), record.household_id)
+                totals.append((code, "ledger", {ledger.HOUSEHOLDS: 1}))
 
     def write_rentals() -> None:
         with RentalModel.batch_write() as rentals, TenantModel.batch_write() as tenants, \
                 UniqueModel.batch_write() as claims:
             for rental in town.rentals:
                 code = rental["grid_code"]
-                current = [t for t in rental["tenants"] if t["move_out"] is None]
-                item = RentalModel(**{k: v for k, v in rental.items()
-                                      if k not in ("tenants", "grid_code", "address")},
-                                   tenant_count=len(current), created_at=now, updated_at=now,
-                                   version=1)
-                records.place(item, code, item.rental_id)
-                normalized = rental_rules.set_address(item, rental["address"])
-                rentals.save(item)
-                claim(claims, rental_rules.ADDRESS_CLAIM, item.county, normalized, item.rental_id)
-                totals.append((code, "ledger", {ledger.RENTALS: 1, ledger.TENANTS: len(current)}))
+                record = ledger_records.Rental.new(
+                    rental["rental_id"], code, rental["address"], now=now,
+                    **{k: v for k, v in rental.items()
+                       if k not in ("tenants", "grid_code", "address", "rental_id")})
+                record.version = 1
                 for tenant in rental["tenants"]:
-                    parsed = id_numbers.parse(tenant["id_number"])
-                    move_in = tenant["move_in"].isoformat()
-                    record = TenantModel(
-                        tenant_id=tenant["tenant_id"], rental_id=item.rental_id,
-                        name=tenant["name"],
-                        id_number=parsed.value, sex=parsed.sex,
-                        birth_date=parsed.birth_date.isoformat(), phone=tenant["phone"],
-                        move_in=move_in, stay_key=f"{move_in}#{tenant['tenant_id']}",
-                        move_out=tenant["move_out"].isoformat() if tenant["move_out"] else None,
-                        workplace=tenant["workplace"], created_at=now, updated_at=now, version=1)
-                    records.place(record, code, record.tenant_id)
-                    tenants.save(record)
-                    if record.move_out is None:
-                        claim(claims, rental_rules.CURRENT_TENANT_CLAIM, item.rental_id,
-                              parsed.value, record.tenant_id)
+                    stay = ledger_records.Tenant.new(
+                        tenant["tenant_id"], name=tenant["name"], id_number=tenant["id_number"],
+                        phone=tenant["phone"], move_in=tenant["move_in"],
+                        move_out=tenant["move_out"], workplace=tenant["workplace"], now=now,
+                        today=ANY_DAY)
+                    record.admit(stay)
+                    stay.version = 1
+                    tenants.save(rental_store.to_item(stay))
+                    _claim_all(claims, stay.footprint(), stay.tenant_id)
+                rentals.save(rental_store.to_item(record))
+                _claim_all(claims, record.footprint(), record.rental_id)
+                totals.append((code, "ledger", {ledger.RENTALS: 1,
+                                                ledger.TENANTS: record.tenant_count}))
 
     # DynamoDB Local takes writes from several connections faster than from one.
     parts = [town.households[i::PARALLEL_WRITERS] for i in range(PARALLEL_WRITERS)]

@@ -18,10 +18,9 @@ def brute_force(county: str) -> dict[str, Counter]:
     """Counts per grid and ancestor, from the records themselves."""
     from chalicelib.domain import ledger
     from chalicelib.store import counters, records
-    from chalicelib.store.households import HouseholdModel, ResidentModel
-    from chalicelib.store.rentals import RentalModel, TenantModel
+    from chalicelib.store import households as household_store
+    from chalicelib.store import rentals as rental_store
     from chalicelib.store.workers import AssignmentModel
-    from chalicelib.usecases.households import facts
 
     totals: dict[str, Counter] = {}
 
@@ -29,13 +28,13 @@ def brute_force(county: str) -> dict[str, Counter]:
         for code in counters.lineage(grid_code):
             totals.setdefault(code, Counter()).update(counts)
 
-    for household in records.all_in_subtree(HouseholdModel, county):
+    for household in household_store.all_households_in(county):
         add(household.grid_code, {ledger.HOUSEHOLDS: 1})
-    for resident in records.all_in_subtree(ResidentModel, county):
-        add(resident.grid_code, ledger.resident_counts(facts(resident)))
-    for rental in records.all_in_subtree(RentalModel, county):
+    for resident in household_store.all_residents_in(county):
+        add(resident.grid_code, ledger.resident_counts(resident.facts()))
+    for rental in rental_store.all_rentals_in(county):
         add(rental.grid_code, {ledger.RENTALS: int(not rental.closed)})
-    for tenant in records.all_in_subtree(TenantModel, county):
+    for tenant in rental_store.all_tenants_in(county):
         add(tenant.grid_code, {ledger.TENANTS: int(tenant.move_out is None)})
     for assignment in records.all_in_subtree(AssignmentModel, county):
         add(assignment.grid_code, {ledger.ACTIVE_ASSIGNMENTS: int(assignment.end_date is None)})

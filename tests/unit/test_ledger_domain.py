@@ -1,6 +1,6 @@
 """The ledger rules that need no database: ID numbers, addresses, counts, stays."""
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -91,3 +91,140 @@ def test_boundaries_must_be_closed_polygons_in_longitude_latitude():
         with pytest.raises(InvalidInput) as raised:
             boundaries.check(bad)
         assert raised.value.details[0]["field"] == "boundary"
+
+
+# The ledger records and what their changes entail (domain/ledger_records.py)
+
+NOW = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
+TODAY = date(2026, 11, 27)
+MICRO = "1101051012010101"
+
+
+def a_household(**fields):
+    from chalicelib.domain.ledger_records import Household
+
+    return Household.new("h1", MICRO, " 柳泉村１组1号 ", now=NOW, moved_by="u1", **fields)
+
+
+def a_resident(resident_id="r1", tags=("低保",), resident_type="floating"):
+    from chalicelib.domain.ledger_records import Resident
+
+    return Resident.new(resident_id, name="刘一", id_number="11010519491231002X",
+                        resident_type=resident_type, tags=list(tags), now=NOW, today=TODAY,
+                        key_groups=ledger.DEFAULT_KEY_GROUPS)
+
+
+def a_rental():
+    from chalicelib.domain.ledger_records import Rental
+
+    return Rental.new("f1", MICRO, "东王村5组3号", owner_name="赵房东", now=NOW)
+
+
+def a_tenant(move_out=None):
+    from chalicelib.domain.ledger_records import Tenant
+
+    return Tenant.new("t1", name="钱租户", id_number="440524188001010014",
+                      move_in=date(2026, 3, 1), move_out=move_out, now=NOW, today=TODAY)
+
+
+def test_a_new_household_claims_its_normalized_address_and_counts_once():
+    from chalicelib.domain.ledger_records import Claim, effect
+
+    household = a_household()
+    change = effect(None, household.footprint())
+    assert household.address == "柳泉村１组1号"
+    assert change.claimed == [Claim("household_address", "110105", "柳泉村1组1号")]
+    assert change.counts == [(MICRO, {ledger.HOUSEHOLDS: 1})]
+    assert change.changes == {"address": {"from": None, "to": "柳泉村１组1号"}}
+
+
+def test_a_move_takes_the_counts_along_and_closes_the_stay():
+    from chalicelib.domain.ledger_records import effect
+
+    household, resident = a_household(), a_resident()
+    household.admit(resident)
+    before = resident.footprint()
+    household.move_to("1101051012010102", NOW, "u2")
+    resident.grid_code = household.grid_code
+    change = effect(before, resident.footprint())
+    assert change.claimed == change.released == []
+    assert change.counts == [(MICRO, ledger.negate(before.counts)),
+                             ("1101051012010102", dict(before.counts))]
+    assert [(s.grid_code, s.until) for s in household.grid_history] == [
+        (MICRO, NOW), ("1101051012010102", None)]
+    with pytest.raises(InvalidInput):
+        household.move_to("1101051012010102", NOW, "u2")
+
+
+def test_a_resident_change_counts_the_difference_and_masks_the_id_number():
+    from chalicelib.domain.ledger_records import effect
+
+    resident = a_resident()
+    resident.grid_code = MICRO
+    before = resident.footprint()
+    resident.edit(today=TODAY, key_groups=ledger.DEFAULT_KEY_GROUPS, resident_type="registered",
+                  id_number="440524188001010014", tags=[])
+    change = effect(before, resident.footprint())
+    assert dict(change.counts) == {MICRO: {ledger.FLOATING_RESIDENTS: -1,
+                                           ledger.KEY_GROUP_MEMBERS: -1, "key_group:低保": -1}}
+    assert [c.value for c in change.released] == ["11010519491231002X"]
+    assert [c.value for c in change.claimed] == ["440524188001010014"]
+    assert change.changes["id_number"] == {"from": "110105********002X",
+                                           "to": "440524********0014"}
+
+
+def test_a_tenant_moving_out_gives_up_the_current_stay_and_the_count():
+    from chalicelib.domain.ledger_records import effect
+    from chalicelib.errors import Conflict
+
+    rental, tenant = a_rental(), a_tenant()
+    rental.admit(tenant)
+    assert rental.tenant_count == 1
+    with pytest.raises(Conflict) as refused:
+        rental.edit(closed=True)
+    assert refused.value.code == "rental_has_tenants"
+    before = tenant.footprint()
+    tenant.edit(move_out=date(2026, 11, 1), today=TODAY)
+    rental.let_go(tenant)
+    change = effect(before, tenant.footprint())
+    assert [c.kind for c in change.released] == ["current_tenant"] and change.claimed == []
+    assert change.counts == [(MICRO, {ledger.TENANTS: -1})]
+    rental.edit(closed=True)
+    assert effect(None, rental.footprint()).counts == []
+    with pytest.raises(Conflict):
+        rental.admit(a_tenant())
+    with pytest.raises(InvalidInput) as future:
+        a_tenant(move_out=date(2026, 12, 1))
+    assert future.value.code == "move_out_in_future"
+
+
+class RecordingWork:
+    """What a change puts into a unit of work, without a database."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: self.calls.append((name, args, kwargs))
+
+
+def test_a_change_writes_each_record_once_with_one_audit_entry_per_record():
+    from chalicelib.usecases.ledger_writes import LedgerChange
+
+    household = a_household()
+    change = LedgerChange()
+    change.household_created(household, [])
+    change.residents_joined(household, [a_resident("r1"), a_resident("r2", tags=())])
+    work = RecordingWork()
+    change.fill(work)
+    written = [args[0] for name, args, _ in work.calls if name == "add"]
+    assert [type(item).__name__ for item in written] == ["HouseholdModel", "ResidentModel",
+                                                         "ResidentModel"]
+    assert written[0].member_count == 2
+    assert [kwargs["record"] for name, _, kwargs in work.calls if name == "audit"] == [
+        "household#h1", "resident#r1", "resident#r2"]
+    assert [args[0] for name, args, _ in work.calls if name == "require_grid"] == [MICRO]
+    # Filling reads the records only: a second fill is the same.
+    again = RecordingWork()
+    change.fill(again)
+    assert [c[0] for c in again.calls] == [c[0] for c in work.calls]

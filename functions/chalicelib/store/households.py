@@ -10,7 +10,13 @@ Access patterns (docs/access-patterns.md):
 - residents by ID number / phone: residents/by_id_number, by_phone (exact)
 - residents by name: residents/by_name, county = :county and name_key begins_with :name
 - who holds an ID number or address: uniques (store/uniques.py)
+
+The records are the domain's `Household` and `Resident`
+(domain/ledger_records.py); this module maps them to and from their items and
+sets every key the indexes are keyed on.
 """
+
+from datetime import date
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -25,9 +31,12 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.domain import ledger_records
+from chalicelib.domain.ledger_records import Household, Resident
 from chalicelib.errors import NotFound
 from chalicelib.store import records
 from chalicelib.store.base import index_meta, table_meta
+from chalicelib.store.unit_of_work import UnitOfWork, already_exists, version_conflict
 
 
 class GridStay(MapAttribute):
@@ -121,51 +130,154 @@ records.register_mover("households", HouseholdModel, "household_id")
 records.register_mover("residents", ResidentModel, "resident_id")
 
 
-def get_household(household_id: str) -> HouseholdModel:
+def to_domain(item: HouseholdModel | ResidentModel) -> Household | Resident:
+    if isinstance(item, HouseholdModel):
+        return Household(
+            household_id=item.household_id, grid_code=item.grid_code, address=item.address,
+            head_name=item.head_name, notes=item.notes, member_count=item.member_count or 0,
+            grid_history=[ledger_records.GridStay(grid_code=s.grid_code, since=s.since,
+                                                  until=s.until, moved_by=s.moved_by)
+                          for s in item.grid_history or []],
+            created_at=item.created_at, updated_at=item.updated_at, version=item.version)
+    return Resident(
+        resident_id=item.resident_id, household_id=item.household_id, grid_code=item.grid_code,
+        name=item.name, id_number=item.id_number, sex=item.sex,
+        birth_date=date.fromisoformat(item.birth_date), phone=item.phone,
+        resident_type=item.resident_type, tags=tuple(sorted(item.tags or ())),
+        relation=item.relation, notes=item.notes, created_at=item.created_at,
+        updated_at=item.updated_at, version=item.version)
+
+
+def to_item(record: Household | Resident) -> HouseholdModel | ResidentModel:
+    if isinstance(record, Household):
+        item = HouseholdModel(
+            household_id=record.household_id, address=record.address,
+            address_key=f"{record.normalized_address}#{record.household_id}",
+            head_name=record.head_name, notes=record.notes, member_count=record.member_count,
+            grid_history=[GridStay(grid_code=s.grid_code, since=s.since, until=s.until,
+                                   moved_by=s.moved_by) for s in record.grid_history],
+            created_at=record.created_at, updated_at=record.updated_at)
+        if record.version is not None:  # a new record is given version 1 when written
+            item.version = record.version
+        records.place(item, record.grid_code, record.household_id)
+        return item
+    item = ResidentModel(
+        resident_id=record.resident_id, household_id=record.household_id, name=record.name,
+        name_key=f"{record.name}#{record.resident_id}", id_number=record.id_number,
+        sex=record.sex, birth_date=record.birth_date.isoformat(), phone=record.phone,
+        resident_type=record.resident_type, tags=set(record.tags) or None,
+        relation=record.relation, notes=record.notes, created_at=record.created_at,
+        updated_at=record.updated_at)
+    if record.version is not None:
+        item.version = record.version
+    records.place(item, record.grid_code, record.resident_id)
+    return item
+
+
+def _what(record: Household | Resident) -> str:
+    return "household" if isinstance(record, Household) else "resident"
+
+
+def add(work: UnitOfWork, record: Household | Resident) -> None:
+    """A new household or resident, in `work` (fails when its id is taken)."""
+    item = to_item(record)
+    work.add(item, already_exists(_what(record)))
+    work.after_commit(lambda: setattr(record, "version", item.version))
+
+
+def save(work: UnitOfWork, record: Household | Resident) -> None:
+    """A household or resident read earlier, written back in `work` (fails when
+    someone changed it meanwhile)."""
+    item = to_item(record)
+    work.save(item, version_conflict(_what(record)))
+    work.after_commit(lambda: setattr(record, "version", item.version))
+
+
+def delete(work: UnitOfWork, record: Household | Resident) -> None:
+    work.delete(to_item(record), version_conflict(_what(record)))
+
+
+def get_household(household_id: str) -> Household:
     try:
-        return HouseholdModel.get(household_id, consistent_read=True)
+        return to_domain(HouseholdModel.get(household_id, consistent_read=True))
     except DoesNotExist:
         raise NotFound(f"Household {household_id} does not exist") from None
 
 
-def get_resident(resident_id: str) -> ResidentModel:
+def get_resident(resident_id: str) -> Resident:
     try:
-        return ResidentModel.get(resident_id, consistent_read=True)
+        return to_domain(ResidentModel.get(resident_id, consistent_read=True))
     except DoesNotExist:
         raise NotFound(f"Resident {resident_id} does not exist") from None
 
 
-def members_of(household_id: str) -> list[ResidentModel]:
-    return list(ResidentModel.by_household.query(household_id))
+def households_by_id(household_ids: list[str]) -> dict[str, Household]:
+    return {h.household_id: h for h in map(to_domain, records.batch_get(HouseholdModel,
+                                                                        household_ids))}
+
+
+def residents_by_id(resident_ids: list[str]) -> dict[str, Resident]:
+    return {r.resident_id: r for r in map(to_domain, records.batch_get(ResidentModel,
+                                                                      resident_ids))}
+
+
+def members_of(household_id: str) -> list[Resident]:
+    return [to_domain(item) for item in ResidentModel.by_household.query(household_id)]
 
 
 def households_in(grid_code: str, *, limit: int, cursor: str | None
-                  ) -> tuple[list[HouseholdModel], str | None]:
-    return records.in_subtree(HouseholdModel, grid_code, limit=limit, cursor=cursor)
+                  ) -> tuple[list[Household], str | None]:
+    return _mapped(records.in_subtree(HouseholdModel, grid_code, limit=limit, cursor=cursor))
+
+
+def all_households_in(grid_code: str) -> list[Household]:
+    return [to_domain(item) for item in records.all_in_subtree(HouseholdModel, grid_code)]
 
 
 def households_at(county: str, address_prefix: str, scope: str, *, limit: int,
-                  cursor: str | None) -> tuple[list[HouseholdModel], str | None]:
-    return records.beginning_with(HouseholdModel.by_address, county, HouseholdModel.address_key,
-                                  address_prefix, HouseholdModel, scope, limit=limit,
-                                  cursor=cursor)
+                  cursor: str | None) -> tuple[list[Household], str | None]:
+    return _mapped(records.beginning_with(
+        HouseholdModel.by_address, county, HouseholdModel.address_key, address_prefix,
+        HouseholdModel, scope, limit=limit, cursor=cursor))
 
 
-def residents_in(grid_code: str, *, limit: int, cursor: str | None, filter_condition=None
-                 ) -> tuple[list[ResidentModel], str | None]:
-    return records.in_subtree(ResidentModel, grid_code, limit=limit, cursor=cursor,
-                              filter_condition=filter_condition)
+def _kept(resident_type: str | None, tag: str | None):
+    """The filter for residents of a type or a key group (None: all)."""
+    condition = None
+    if resident_type is not None:
+        condition = ResidentModel.resident_type == resident_type
+    if tag is not None:
+        has_tag = ResidentModel.tags.contains(tag)
+        condition = has_tag if condition is None else condition & has_tag
+    return condition
+
+
+def residents_in(grid_code: str, *, limit: int, cursor: str | None,
+                 resident_type: str | None = None, tag: str | None = None
+                 ) -> tuple[list[Resident], str | None]:
+    return _mapped(records.in_subtree(ResidentModel, grid_code, limit=limit, cursor=cursor,
+                                      filter_condition=_kept(resident_type, tag)))
+
+
+def all_residents_in(grid_code: str) -> list[Resident]:
+    return [to_domain(item) for item in records.all_in_subtree(ResidentModel, grid_code)]
 
 
 def residents_named(county: str, name_prefix: str, scope: str, *, limit: int,
-                    cursor: str | None, filter_condition=None
-                    ) -> tuple[list[ResidentModel], str | None]:
-    return records.beginning_with(ResidentModel.by_name, county, ResidentModel.name_key,
-                                  name_prefix, ResidentModel, scope, limit=limit, cursor=cursor,
-                                  filter_condition=filter_condition)
+                    cursor: str | None, resident_type: str | None = None,
+                    tag: str | None = None) -> tuple[list[Resident], str | None]:
+    return _mapped(records.beginning_with(
+        ResidentModel.by_name, county, ResidentModel.name_key, name_prefix, ResidentModel,
+        scope, limit=limit, cursor=cursor, filter_condition=_kept(resident_type, tag)))
 
 
-def residents_with(index: str, value: str, scope: str) -> list[ResidentModel]:
+def residents_with(index: str, value: str, scope: str) -> list[Resident]:
     """Residents with this ID number or phone (exact), within a scope."""
-    return records.matching({"id_number": ResidentModel.by_id_number,
-                             "phone": ResidentModel.by_phone}[index], value, ResidentModel, scope)
+    return [to_domain(item) for item in records.matching(
+        {"id_number": ResidentModel.by_id_number, "phone": ResidentModel.by_phone}[index],
+        value, ResidentModel, scope)]
+
+
+def _mapped(page: tuple[list, str | None]) -> tuple[list, str | None]:
+    items, cursor = page
+    return [to_domain(item) for item in items], cursor

@@ -16,6 +16,8 @@ from pynamodb.attributes import (
 )
 from pynamodb.models import Model
 
+from chalicelib import clock
+from chalicelib.domain import tokens
 from chalicelib.store import leased_jobs
 from chalicelib.store.base import table_meta
 from chalicelib.store.leased_jobs import CountsAttempts, LeasedJob
@@ -53,6 +55,32 @@ class LedgerJobModel(LeasedJob, CountsAttempts, Model):
     created_role = UnicodeAttribute()
     created_name = UnicodeAttribute(null=True)  # for the audit entries the job writes
     version = VersionAttribute()
+
+
+LedgerJob = LedgerJobModel  # what the use cases hold of a job: read its fields, call the functions here
+
+
+def new(caller, *, job_type: str, kind: str, scope_code: str, status: str,
+        object_key: str | None, **fields) -> LedgerJobModel:
+    """A job started by `caller` (not yet saved)."""
+    return LedgerJobModel(job_id=tokens.new_id(), job_type=job_type, kind=kind,
+                          scope_code=scope_code, status=status, object_key=object_key,
+                          created_by=caller.user_id, created_role=caller.role,
+                          created_name=caller.name or None, created_at=clock.now(), **fields)
+
+
+def problem_items(problems) -> list[ProblemItem]:
+    """The first MAX_PROBLEMS of a file's problems (ledger_sheets.Problem), in order."""
+    ordered = sorted(problems, key=lambda p: (p.sheet, p.row, p.column))
+    return [ProblemItem(**p.as_dict()) for p in ordered[:MAX_PROBLEMS]]
+
+
+def record_progress(work, job: LedgerJobModel, *, created: int, updated: int) -> None:
+    """What a batch of the import wrote, in the batch's own transaction `work`.
+    A batch written is a run that got on: the job's attempts count anew."""
+    work.update(job, [LedgerJobModel.created.add(created), LedgerJobModel.updated.add(updated),
+                      LedgerJobModel.processed.add(created + updated),
+                      LedgerJobModel.attempts.set(0)])
 
 
 def get(job_id: str) -> LedgerJobModel:

@@ -63,6 +63,15 @@ def matching(index: Any, value: str, model: Any, scope: str) -> list[Any]:
                             limit=50))
 
 
+def batch_get(model: Any, ids: list[str]) -> list[Any]:
+    """The records with these ids (BatchGetItem, 100 keys per call); missing ones are left out."""
+    found: list[Any] = []
+    ids = list(dict.fromkeys(ids))
+    for start in range(0, len(ids), 100):
+        found.extend(model.batch_get(ids[start:start + 100], consistent_read=True))
+    return found
+
+
 def all_in_subtree(model: Any, grid_code: str, filter_condition: Any = None) -> list[Any]:
     """Every record of a model in a subtree (for work that must see all of them)."""
     return list(model.by_grid.query(grid_codes.county_of(grid_code),

@@ -142,6 +142,19 @@ class UnitOfWork:
         version its stored item got)."""
         self._after_commit.append(step)
 
+    def savepoint(self) -> tuple[int, int, frozenset[str], int]:
+        """Where the unit stands now, to go back to (an import fills a unit
+        record by record and stops before it grows past one transaction)."""
+        return (len(self._operations), len(self._counts), frozenset(self._required_grids),
+                len(self._after_commit))
+
+    def roll_back_to(self, point: tuple[int, int, frozenset[str], int]) -> None:
+        operations, counts, grids, steps = point
+        del self._operations[operations:]
+        del self._counts[counts:]
+        self._required_grids = set(grids)
+        del self._after_commit[steps:]
+
     def size(self) -> int:
         return len(self._operations) + len(counters.merge(self._counts))
 

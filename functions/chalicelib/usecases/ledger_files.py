@@ -26,13 +26,13 @@ from chalicelib.schemas.ledger_files import (
     UploadRequest,
 )
 from chalicelib.settings import settings
-from chalicelib.store import leased_jobs, objects, records
+from chalicelib.store import households as household_store
+from chalicelib.store import leased_jobs, objects
 from chalicelib.store import ledger_jobs as job_store
+from chalicelib.store import rentals as rental_store
 from chalicelib.store.availability import as_unavailable
-from chalicelib.store.households import HouseholdModel, ResidentModel
-from chalicelib.store.ledger_jobs import LedgerJobModel, ProblemItem
-from chalicelib.store.rentals import RentalModel, TenantModel
-from chalicelib.usecases import audit, ledger_imports, ledger_workbooks
+from chalicelib.store.ledger_jobs import LedgerJob
+from chalicelib.usecases import audit, ledger_imports, ledger_workbooks, ledger_writes
 from chalicelib.usecases import households as household_rules
 from chalicelib.usecases.leased_jobs import resume
 
@@ -77,7 +77,7 @@ def start_upload(caller: Caller, request: UploadRequest) -> UploadForm:
                       expires_at=clock.now() + timedelta(seconds=LINK_SECONDS))
 
 
-def job_view(job: LedgerJobModel) -> ImportJob:
+def job_view(job: LedgerJob) -> ImportJob:
     return ImportJob(import_id=job.job_id, kind=job.kind, dry_run=bool(job.dry_run),
                      status=job.status, rows=job.rows or 0, processed=job.processed or 0,
                      created=job.created or 0, updated=job.updated or 0,
@@ -87,7 +87,7 @@ def job_view(job: LedgerJobModel) -> ImportJob:
                      failure=job.failure, created_at=job.created_at, finished_at=job.finished_at)
 
 
-def _read_plan(job: LedgerJobModel, caller: Caller) -> ledger_imports.Plan:
+def _read_plan(job: LedgerJob, caller: Caller) -> ledger_imports.Plan:
     data = objects.read(settings.exports_bucket, job.object_key, MAX_FILE_BYTES)
     if data is None:
         raise InvalidInput("upload_id", "No file was uploaded with this id (or it is over "
@@ -101,12 +101,7 @@ def _read_plan(job: LedgerJobModel, caller: Caller) -> ledger_imports.Plan:
                                          job.scope_code)
 
 
-def _problems(plan: ledger_imports.Plan) -> list[ProblemItem]:
-    ordered = sorted(plan.problems, key=lambda p: (p.sheet, p.row, p.column))
-    return [ProblemItem(**p.as_dict()) for p in ordered[:job_store.MAX_PROBLEMS]]
-
-
-def _caller_of(job: LedgerJobModel) -> Caller:
+def _caller_of(job: LedgerJob) -> Caller:
     return Caller(user_id=job.created_by, role=job.created_role, scope_code=job.scope_code,
                   name=job.created_name or "")
 
@@ -114,19 +109,16 @@ def _caller_of(job: LedgerJobModel) -> Caller:
 def start_import(caller: Caller, request: ImportRequest) -> tuple[ImportJob, int]:
     """A dry run (200, the report) or the import itself (202, the job); a file
     with problems is refused whole (400, every problem)."""
-    now = clock.now()
-    job = LedgerJobModel(job_id=tokens.new_id(), job_type="import", kind=request.kind,
-                         scope_code=caller.scope_code, status="checked",
-                         dry_run=request.dry_run, object_key=_upload_key(request.upload_id),
-                         created_by=caller.user_id, created_role=caller.role,
-                         created_name=caller.name or None, created_at=now)
+    job = job_store.new(caller, job_type="import", kind=request.kind,
+                        scope_code=caller.scope_code, status="checked",
+                        object_key=_upload_key(request.upload_id), dry_run=request.dry_run)
     plan = _read_plan(job, caller)
     job.rows = plan.records
-    job.problems = _problems(plan)
+    job.problems = job_store.problem_items(plan.problems)
     if request.dry_run or plan.problems:
         job.created, job.updated = plan.count("create"), plan.count("update")
         job.unchanged = plan.count("none")
-        job.finished_at = now
+        job.finished_at = job.created_at
         job.save()
         if plan.problems and not request.dry_run:
             raise ImportHasProblems(
@@ -143,7 +135,7 @@ def start_import(caller: Caller, request: ImportRequest) -> tuple[ImportJob, int
 
 
 def run(job_id: str, *, budget_seconds: float, plan: ledger_imports.Plan | None = None
-        ) -> LedgerJobModel:
+        ) -> LedgerJob:
     """Carry a running job on for about `budget_seconds`; the job as it stands then."""
     job = job_store.get(job_id)
     now = clock.now()
@@ -173,28 +165,29 @@ def run(job_id: str, *, budget_seconds: float, plan: ledger_imports.Plan | None 
     return job_store.get(job_id)
 
 
-def _failure(job: LedgerJobModel, error: Exception) -> str:
+def _failure(job: LedgerJob, error: Exception) -> str:
     """What the user reads: our own message, or what broke on the data."""
     if isinstance(error, WanggeError):
         return error.message
     return f"The {job.job_type} stopped on the ledger's data and was not retried: {error}"[:500]
 
 
-def _run_import(job: LedgerJobModel, deadline: float, plan: ledger_imports.Plan | None) -> bool:
+def _run_import(job: LedgerJob, deadline: float, plan: ledger_imports.Plan | None) -> bool:
     caller = _caller_of(job)
     for _attempt in range(3):
         plan = plan or _read_plan(job, caller)
         if plan.problems:  # someone changed the ledger since the check
-            leased_jobs.finish(job, "failed", clock.now(), problems=_problems(plan),
+            leased_jobs.finish(job, "failed", clock.now(),
+                               problems=job_store.problem_items(plan.problems),
                                failure="The ledger changed since the file was checked")
             return True
         try:
             if not ledger_imports.write_plan(plan, job, caller, deadline):
                 return False
         except WanggeError as error:
-            if error.code not in ("version_conflict", "already_exists"):
+            if error.code not in ledger_writes.CONFLICTS:
                 raise
-            plan = None  # a record changed under us: plan again from the file
+            plan = None  # a record changed or was taken under us: plan again from the file
             continue
         job.refresh(consistent_read=True)
         changed = (job.created or 0) + (job.updated or 0)
@@ -210,7 +203,7 @@ def get_import(caller: Caller, job_id: str) -> ImportJob:
     return job_view(job)
 
 
-def _own_job(caller: Caller, job_id: str, job_type: str) -> LedgerJobModel:
+def _own_job(caller: Caller, job_id: str, job_type: str) -> LedgerJob:
     job = job_store.get(job_id)
     if job.job_type != job_type:
         raise InvalidInput("job_id", f"Not an {job_type} job")
@@ -221,7 +214,7 @@ def _own_job(caller: Caller, job_id: str, job_type: str) -> LedgerJobModel:
 
 # Exports
 
-def export_view(job: LedgerJobModel) -> ExportJob:
+def export_view(job: LedgerJob) -> ExportJob:
     url = None
     if job.status == "done":
         url = objects.download_link(settings.exports_bucket, job.object_key, LINK_SECONDS,
@@ -239,13 +232,10 @@ def start_export(caller: Caller, request: ExportRequest) -> ExportJob:
     audit.check_may_reveal(caller)
     scope = request.grid or caller.scope_code
     grid_codes.depth_of(scope, "grid")
-    now = clock.now()
     filename = f"{scope}-{request.kind}-{clock.today():%Y%m%d}.xlsx"
-    job = LedgerJobModel(job_id=tokens.new_id(), job_type="export", kind=request.kind,
-                         scope_code=scope, status="running", running=job_store.RUNNING,
-                         object_key=f"ledger-exports/{tokens.new_id()}.xlsx", filename=filename,
-                         created_by=caller.user_id, created_role=caller.role,
-                         created_name=caller.name or None, created_at=now)
+    job = job_store.new(caller, job_type="export", kind=request.kind, scope_code=scope,
+                        status="running", running=job_store.RUNNING,
+                        object_key=f"ledger-exports/{tokens.new_id()}.xlsx", filename=filename)
     job.save()
     audit.record(caller, action="export", record=f"export#{job.job_id}", scope_code=scope,
                  fields="id_number,phone", changes={"kind": {"from": None, "to": request.kind}})
@@ -263,14 +253,14 @@ def get_export(caller: Caller, job_id: str) -> ExportJob:
     return export_view(_own_job(caller, job_id, "export"))
 
 
-def _run_export(job: LedgerJobModel, deadline: float) -> bool:
+def _run_export(job: LedgerJob, deadline: float) -> bool:
     sheets = ledger_sheets.EXPORT_KINDS[job.kind]
     rows: list[tuple[ledger_sheets.Sheet, Iterable[dict]]] = []
     count = 0
     if job.kind in ("households", "residents"):
-        households = records.all_in_subtree(HouseholdModel, job.scope_code)
+        households = household_store.all_households_in(job.scope_code)
         keys = {h.household_id: f"H{n:05d}" for n, h in enumerate(households, start=1)}
-        residents = records.all_in_subtree(ResidentModel, job.scope_code)
+        residents = household_store.all_residents_in(job.scope_code)
         if job.kind == "households":
             rows.append((sheets[0], [{"key": keys[h.household_id], "grid_code": h.grid_code,
                                       "address": h.address, "head_name": h.head_name,
@@ -280,18 +270,16 @@ def _run_export(job: LedgerJobModel, deadline: float) -> bool:
             "household_key": keys.get(r.household_id, ""), "name": r.name,
             "id_number": r.id_number, "phone": r.phone,
             "resident_type": ledger.RESIDENT_TYPES[r.resident_type],
-            "tags": "、".join(sorted(r.tags or [], key=_key_group_order)), "relation": r.relation,
+            "tags": "、".join(sorted(r.tags, key=_key_group_order)), "relation": r.relation,
             "notes": r.notes}
             for r in residents]))
         count += len(residents)
     else:
-        from chalicelib.store import workers as worker_store
-
-        rentals = records.all_in_subtree(RentalModel, job.scope_code)
+        rentals = rental_store.all_rentals_in(job.scope_code)
         keys = {r.rental_id: f"F{n:05d}" for n, r in enumerate(rentals, start=1)}
-        phones = {w.worker_id: w.phone for w in worker_store.WorkerModel.batch_get(
-            list({r.responsible_worker_id for r in rentals if r.responsible_worker_id}))}
-        tenants = records.all_in_subtree(TenantModel, job.scope_code)
+        phones = rental_store.worker_phones(
+            {r.responsible_worker_id for r in rentals if r.responsible_worker_id})
+        tenants = rental_store.all_tenants_in(job.scope_code)
         if job.kind == "rentals":
             rows.append((sheets[0], [{
                 "key": keys[r.rental_id], "grid_code": r.grid_code, "address": r.address,
@@ -301,7 +289,8 @@ def _run_export(job: LedgerJobModel, deadline: float) -> bool:
             count += len(rentals)
         rows.append((ledger_sheets.TENANTS, [{
             "rental_key": keys.get(t.rental_id, ""), "name": t.name, "id_number": t.id_number,
-            "phone": t.phone, "move_in": t.move_in, "move_out": t.move_out,
+            "phone": t.phone, "move_in": t.move_in.isoformat(),
+            "move_out": t.move_out.isoformat() if t.move_out else None,
             "workplace": t.workplace, "notes": t.notes} for t in tenants]))
         count += len(tenants)
     if time.monotonic() > deadline:
