@@ -89,7 +89,8 @@ class QrKeys:
         if self.keys[self.current_kid].retired_at is not None:
             raise ValueError(f"the current QR key {self.current_kid!r} is retired")
 
-    def verifies(self, kid: str, now: datetime) -> bytes | None:
+    def secret_for(self, kid: str, now: datetime) -> bytes | None:
+        """The secret that verifies tokens of key `kid` at `now`, if any does."""
         key = self.keys.get(kid)
         if key is None or (key.retired_at is not None and now >= key.retired_at + self.grace):
             return None
@@ -122,7 +123,7 @@ def verify(token: str, keys: QrKeys, now: datetime) -> CodeRef:
     if not token.isascii() or not _TOKEN.fullmatch(token := token.upper()):
         raise InvalidCode()
     kid, serial, mac = token[0], token[1:1 + SERIAL_LENGTH], token[1 + SERIAL_LENGTH:]
-    secret = keys.verifies(kid, now)
+    secret = keys.secret_for(kid, now)
     if secret is None or not hmac.compare_digest(_mac(secret, kid, serial), mac):
         raise InvalidCode()
     return CodeRef(serial=serial, kid=kid)
