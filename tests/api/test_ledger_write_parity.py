@@ -22,9 +22,10 @@ from tests.api.test_ledger_files import (
     workbook,
 )
 
-RENTAL_HEADERS = ["房屋编号", "网格编码", "地址", "房东姓名", "房东电话", "责任网格员手机号", "房间数",
+RENTAL_HEADERS = ["房屋编号", "网格编码", "地址", "房东姓名", "房东电话", "责任网格员手机号",
+                  "房间数", "备注"]
+TENANT_HEADERS = ["房屋编号", "姓名", "身份证号", "联系电话", "入住日期", "退租日期", "工作单位",
                   "备注"]
-TENANT_HEADERS = ["房屋编号", "姓名", "身份证号", "联系电话", "入住日期", "退租日期", "工作单位", "备注"]
 
 # (name, phone, type, key groups, relation, notes) of each resident
 RESIDENTS = [("刘一", "13800000001", "registered", [], "户主", None),
@@ -109,7 +110,8 @@ def through_an_import(api, micro, household_address, rental_address, residents, 
             ["H1", name, residents[k], phone, TYPE_NAMES[kind], "、".join(tags), relation, notes]
             for k, (name, phone, kind, tags, relation, notes) in enumerate(RESIDENTS)]})
     rentals = workbook({
-        "出租房": [RENTAL_HEADERS, ["F1", micro, rental_address, "赵房东", "13700000003", "", 4, ""]],
+        "出租房": [RENTAL_HEADERS,
+                ["F1", micro, rental_address, "赵房东", "13700000003", "", 4, ""]],
         "租户": [TENANT_HEADERS] + [
             ["F1", name, tenants[k], phone, move_in, move_out, workplace, ""]
             for k, (name, phone, move_in, move_out, workplace) in enumerate(TENANTS)]})

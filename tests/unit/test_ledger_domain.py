@@ -1,9 +1,8 @@
 """The ledger rules that need no database: ID numbers, addresses, counts, stays."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
-
 from chalicelib.domain import boundaries, id_numbers, ledger
 from chalicelib.errors import InvalidInput
 
@@ -95,7 +94,7 @@ def test_boundaries_must_be_closed_polygons_in_longitude_latitude():
 
 # The ledger records and what their changes entail (domain/ledger_records.py)
 
-NOW = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 27)
 MICRO = "1101051012010101"
 

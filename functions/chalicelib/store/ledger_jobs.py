@@ -57,7 +57,9 @@ class LedgerJobModel(LeasedJob, CountsAttempts, Model):
     version = VersionAttribute()
 
 
-LedgerJob = LedgerJobModel  # what the use cases hold of a job: read its fields, call the functions here
+# What the use cases hold of a job: they read its fields and change it through
+# the functions here and in store/leased_jobs.py.
+LedgerJob = LedgerJobModel
 
 
 def new(caller, *, job_type: str, kind: str, scope_code: str, status: str,

@@ -217,11 +217,11 @@ def _plan_tenant(plan: Plan, unit: Unit, rental: Rental, row, on_record: list[Te
             unit.people.append("create")
             return
         before = existing.footprint()
-        if existing.move_out is not None and details["move_out"] is None:
-            if {k: getattr(existing, k) for k in details} != details:
-                plan.problems.append(_problem(ledger_sheets.TENANTS, row.number, "move_out",
-                                              "系统中此人已退租，不能清空退租日期"))
-                return
+        if existing.move_out is not None and details["move_out"] is None \
+                and {k: getattr(existing, k) for k in details} != details:
+            plan.problems.append(_problem(ledger_sheets.TENANTS, row.number, "move_out",
+                                          "系统中此人已退租，不能清空退租日期"))
+            return
         _set(existing, details)
         changed = existing.footprint().fields != before.fields
         if changed:

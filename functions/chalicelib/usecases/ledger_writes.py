@@ -13,7 +13,6 @@ large, take it back and fill it into the next one.
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Union
 
 from chalicelib import clock
 from chalicelib.domain import ledger_records
@@ -30,7 +29,7 @@ from chalicelib.store import households as household_store
 from chalicelib.store import rentals as rental_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
-Record = Union[Household, Resident, Rental, Tenant]
+Record = Household | Resident | Rental | Tenant
 
 # What a write finds taken or changed by someone else since the records were
 # read: the form reports it, an import plans again from its file.
@@ -42,8 +41,8 @@ _MESSAGES = {
                                        "address_taken", "already registered"),
     ledger_records.RENTAL_ADDRESS: ("A rental with this address is in the ledger already",
                                     "address_taken", "already registered"),
-    ledger_records.RESIDENT_ID_NUMBER: ("A resident with this ID number is in the ledger "
-                                        "already", "id_number_taken", "already registered"),
+    ledger_records.RESIDENT_ID_NUMBER: ("A resident with this ID number is in the ledger already",
+                                        "id_number_taken", "already registered"),
     ledger_records.CURRENT_TENANT: ("This person lives in the rental already", "tenant_current",
                                     "a current tenant"),
 }

@@ -45,8 +45,8 @@ def tenant_view(tenant: Tenant, *, reveal: bool = False) -> TenantOut:
         id_number=tenant.id_number if reveal else mask_id_number(tenant.id_number),
         phone=tenant.phone if reveal else mask_phone(tenant.phone), sex=tenant.sex,
         age=age_on(tenant.birth_date, clock.today()), move_in=tenant.move_in,
-        move_out=tenant.move_out, current=tenant.current, workplace=tenant.workplace, notes=tenant.notes,
-        version=tenant.version)
+        move_out=tenant.move_out, current=tenant.current, workplace=tenant.workplace,
+        notes=tenant.notes, version=tenant.version)
 
 
 def scope_of_rental(rental_id: str) -> str:
