@@ -6,9 +6,9 @@ log follows. What a change entails is the difference of two footprints
 (`effect`), the same whichever path — a form, an Excel import, a recheck —
 made the change."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Mapping
 
 from chalicelib.domain import id_numbers, ledger
 from chalicelib.errors import Conflict, InvalidInput
