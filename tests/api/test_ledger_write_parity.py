@@ -109,21 +109,30 @@ def through_an_import(api, micro, household_address, rental_address, residents, 
         "居民": [RESIDENT_HEADERS] + [
             ["H1", name, residents[k], phone, TYPE_NAMES[kind], "、".join(tags), relation, notes]
             for k, (name, phone, kind, tags, relation, notes) in enumerate(RESIDENTS)]})
-    rentals = workbook({
-        "出租房": [RENTAL_HEADERS,
-                ["F1", micro, rental_address, "赵房东", "13700000003", "", 4, ""]],
-        "租户": [TENANT_HEADERS] + [
-            ["F1", name, tenants[k], phone, move_in, move_out, workplace, ""]
-            for k, (name, phone, move_in, move_out, workplace) in enumerate(TENANTS)]})
-    for kind, content in (("households", households), ("rentals", rentals)):
-        done = api.post("/api/v1/ledger-imports", {"upload_id": upload(api, content, kind),
-                                                   "kind": kind, "dry_run": False})
-        assert done.status == 202, done.body
-        assert done.json["status"] == "done" and done.json["problems"] == [], done.json
+    imported(api, "households", households)
+    imported(api, "rentals", rentals_file(micro, rental_address, tenants))
     found = api.get(f"/api/v1/households?grid={micro}").json["items"]
     rental = api.get(f"/api/v1/rentals?grid={micro}").json["items"]
     assert len(found) == 1 and len(rental) == 1
     return {"household": found[0]["household_id"], "rental": rental[0]["rental_id"]}
+
+
+def rentals_file(micro, rental_address, tenants, moved_out: str | None = None) -> bytes:
+    """The rental and its tenants; `moved_out`: the day the current one left."""
+    return workbook({
+        "出租房": [RENTAL_HEADERS,
+                ["F1", micro, rental_address, "赵房东", "13700000003", "", 4, ""]],
+        "租户": [TENANT_HEADERS] + [
+            ["F1", name, tenants[k], phone, move_in, move_out or moved_out, workplace, ""]
+            for k, (name, phone, move_in, move_out, workplace) in enumerate(TENANTS)]})
+
+
+def imported(api, kind: str, content: bytes) -> dict:
+    done = api.post("/api/v1/ledger-imports", {"upload_id": upload(api, content, kind),
+                                               "kind": kind, "dry_run": False})
+    assert done.status == 202, done.body
+    assert done.json["status"] == "done" and done.json["problems"] == [], done.json
+    return done.json
 
 
 # What is compared
@@ -237,3 +246,31 @@ def test_the_forms_and_an_import_write_the_same_ledger(county_admin, entered):
     assert form_audit == audit_entries(county_admin, imported_names, paths[1]["labels"])
     assert {(name, action) for name, action, *_ in form_audit} == {
         (name, "create") for name in forms_names.values()}
+
+
+def test_a_tenant_moving_out_is_written_the_same_way_by_a_form_and_an_import(
+        county_admin, entered):
+    """The entry point the monthly recheck will take: the current tenant moves out,
+    recorded on the tenant's form, and by importing the file again with the day."""
+    _tree, paths = entered
+    forms, by_import = paths[0], paths[1]
+    current = next(t for t in county_admin.get(
+        f"/api/v1/rentals/{forms['ids']['rental']}/tenants?current=true").json["items"])
+    left = county_admin.patch(f"/api/v1/tenants/{current['tenant_id']}", {
+        "version": current["version"], "move_out": "2026-11-01"})
+    assert left.status == 200 and left.json["current"] is False, left.body
+    again = imported(county_admin, "rentals", rentals_file(
+        by_import["micro"], by_import["rental_address"], by_import["tenants"], "2026-11-01"))
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 1, 2)
+    (form_items, form_names), (import_items, import_names) = stored(forms), stored(by_import)
+    assert form_items == import_items
+    assert form_items["<rental>"]["tenant_count"] == 0
+    assert claims(forms, form_names) == claims(by_import, import_names)
+    form_counts = counters_up_to_the_village(forms["micro"])
+    assert form_counts == counters_up_to_the_village(by_import["micro"])
+    assert "tenants" not in form_counts[0] and form_counts[0]["rentals"] == 1
+    form_audit = audit_entries(county_admin, form_names, forms["labels"])
+    assert form_audit == audit_entries(county_admin, import_names, by_import["labels"])
+    assert [(name, action, changes) for name, action, _, _, changes in form_audit
+            if action == "update"] == [
+        ("<tenant 0 record>", "update", {"move_out": {"from": None, "to": "2026-11-01"}})]
