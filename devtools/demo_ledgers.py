@@ -14,13 +14,14 @@ ANY_DAY = date.max
 
 def write(town) -> None:
     from chalicelib.domain import ledger, ledger_records
-    from chalicelib.store import counters, records
+    from chalicelib.domain.workers import Assignment, Worker
+    from chalicelib.store import counters
     from chalicelib.store import households as household_store
     from chalicelib.store import rentals as rental_store
+    from chalicelib.store import workers as worker_store
     from chalicelib.store.households import HouseholdModel, ResidentModel
     from chalicelib.store.rentals import RentalModel, TenantModel
     from chalicelib.store.uniques import UniqueModel, claim_key
-    from chalicelib.store.workers import AssignmentModel, WorkerModel
     from chalicelib.usecases import workers as worker_rules
 
     now = datetime.now(timezone.utc)
@@ -34,25 +35,21 @@ def write(town) -> None:
             claim(batch, held.kind, held.scope, held.value, owner)
 
     def write_workers() -> None:
-        with WorkerModel.batch_write() as workers, UniqueModel.batch_write() as claims, \
-                AssignmentModel.batch_write() as assignments:
+        workers, assignments = [], []
+        with UniqueModel.batch_write() as claims:
             for worker in town.workers:
-                item = WorkerModel(**{k: v for k, v in worker.items() if k != "grid_code"},
-                                   status="active", created_at=now, updated_at=now, version=1)
-                records.place(item, worker["grid_code"], worker["worker_id"])
-                workers.save(item)
+                workers.append(Worker(**worker, created_at=now, updated_at=now))
                 claim(claims, worker_rules.PHONE_CLAIM, "all", worker["phone"], worker["worker_id"])
                 if worker["is_leader"]:
                     continue
-                assignment = AssignmentModel(
+                assignments.append(Assignment(
                     assignment_id=f"a{worker['worker_id'][1:]}", worker_id=worker["worker_id"],
-                    start_date=ASSIGNED_SINCE, created_by="demo", created_at=now, version=1)
-                assignment.start_key = f"{ASSIGNED_SINCE}#{assignment.assignment_id}"
-                records.place(assignment, worker["grid_code"], assignment.assignment_id)
-                assignments.save(assignment)
+                    grid_code=worker["grid_code"], start_date=date.fromisoformat(ASSIGNED_SINCE),
+                    created_by="demo", created_at=now))
                 claim(claims, worker_rules.ASSIGNMENT_CLAIM, worker["grid_code"],
-                      worker["worker_id"], assignment.assignment_id)
+                      worker["worker_id"], assignments[-1].assignment_id)
                 totals.append((worker["grid_code"], "ledger", {ledger.ACTIVE_ASSIGNMENTS: 1}))
+        worker_store.load_fresh(workers, assignments)
 
     def write_households(part: list) -> None:
         with HouseholdModel.batch_write() as households, ResidentModel.batch_write() as residents, \
