@@ -13,6 +13,7 @@ from chalicelib import clock
 from chalicelib.domain import grid_codes, ledger, tokens, versions
 from chalicelib.domain import workers as worker_rules
 from chalicelib.domain.callers import Caller
+from chalicelib.domain.ledger_records import Rental
 from chalicelib.domain.personal_data import mask_phone
 from chalicelib.domain.workers import Assignment, Worker
 from chalicelib.errors import Conflict, Forbidden, InvalidInput
@@ -32,7 +33,6 @@ from chalicelib.schemas.workers import (
 from chalicelib.store import rentals as rental_store
 from chalicelib.store import unit_of_work
 from chalicelib.store import workers as worker_store
-from chalicelib.store.rentals import RentalModel
 from chalicelib.store.unit_of_work import UnitOfWork
 from chalicelib.usecases import audit
 from chalicelib.usecases import rentals as rental_rules
@@ -142,8 +142,8 @@ def _end(work: UnitOfWork, assignment: Assignment, end: date, caller: Caller) ->
                changes={"end_date": {"from": None, "to": end.isoformat()}})
 
 
-def _taken_over(rentals: list[RentalModel], leaving_worker_id: str
-                ) -> list[tuple[RentalModel, str | None]]:
+def _taken_over(rentals: list[Rental], leaving_worker_id: str
+                ) -> list[tuple[Rental, str | None]]:
     """Each rental with the worker who takes it over from a worker who no longer
     covers its micro-grid: the one assigned there most recently, else nobody."""
     successors = {grid_code: worker_rules.successor(
@@ -153,7 +153,7 @@ def _taken_over(rentals: list[RentalModel], leaving_worker_id: str
 
 
 def _commit_handing_on(caller: Caller, work: UnitOfWork,
-                       handed: list[tuple[RentalModel, str | None]]) -> None:
+                       handed: list[tuple[Rental, str | None]]) -> None:
     """Commit `work` with the rentals handed on, as one transaction.
 
     A worker responsible for more rentals than one transaction holds: the rentals
@@ -233,7 +233,7 @@ def handover(caller: Caller, grid_code: str, request: Handover) -> AssignmentOut
     in one write: the grid is never counted as covered twice or not at all."""
     day = _day(request.day)
     work = UnitOfWork(caller)
-    rentals: list[RentalModel] = []
+    rentals: list[Rental] = []
     if request.from_worker_id is not None:
         current = [a for a in worker_store.assignments_of(request.from_worker_id)
                    if a.grid_code == grid_code and a.active]
