@@ -1,15 +1,43 @@
-"""Create every table and index from the PynamoDB models, idempotently."""
+"""Create every table and index from the PynamoDB models, idempotently: a table
+kept in `.data/` from before an index was added gets the index."""
 
-
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from pynamodb.exceptions import TableError
 
 
+def add_missing_indexes(model) -> list[str]:
+    """Add the model's global indexes its existing table lacks, one at a time (as
+    DynamoDB allows), waiting for each; their names."""
+    connection = model._get_connection().connection
+    name = model.Meta.table_name
+    added = []
+    for index in model._get_schema()["global_secondary_indexes"]:
+        present = connection.describe_table(name).get("GlobalSecondaryIndexes", [])
+        if any(found["IndexName"] == index["index_name"] for found in present):
+            continue
+        connection.dispatch("UpdateTable", {
+            "TableName": name, "AttributeDefinitions": index["attribute_definitions"],
+            "GlobalSecondaryIndexUpdates": [{"Create": {
+                "IndexName": index["index_name"],
+                "KeySchema": sorted(index["key_schema"], key=lambda key: key["KeyType"]),
+                "Projection": index["projection"]}}]})
+        while not any(found["IndexName"] == index["index_name"]
+                      and found["IndexStatus"] == "ACTIVE"
+                      for found in connection.describe_table(name)
+                      .get("GlobalSecondaryIndexes", [])):
+            time.sleep(0.2)
+        added.append(f"{name}/{index['index_name']}")
+    return added
+
+
 def create(model) -> str | None:
-    """Create one model's table unless it exists; returns its name when created."""
+    """Create one model's table unless it exists, or add the indexes it lacks; what it
+    made (the table's name, or its new indexes'), None when nothing."""
     if model.exists():
-        return None
+        added = add_missing_indexes(model)
+        return ", ".join(added) if added else None
     try:
         model.create_table(wait=True)
     except TableError as exc:

@@ -20,6 +20,8 @@ from chalicelib.schemas.cases import (
     Transition,
     Upload,
     UploadRequest,
+    WaitingCounts,
+    WaitingQuery,
 )
 from chalicelib.schemas.users import RevealQuery
 from chalicelib.web import api
@@ -121,3 +123,11 @@ def put_category(county: GridCode, code: str, body: CategoryUpdate, caller: Call
               access=Access(roles=EVERYONE, scope=query_field("grid")))
 def get_indicators(query: IndicatorQuery, caller: Caller) -> Indicators:
     return case_statistics.indicators(query.grid or caller.scope_code, query.month)
+
+
+@resource.get("/case-waiting", summary="The caller's waiting work, from counters: a subtree's "
+              "open cases by state, overdue, escalated to it, and those dispatched to the "
+              "caller's worker", query=WaitingQuery, response=WaitingCounts,
+              access=Access(roles=EVERYONE, scope=query_field("scope")))
+def get_waiting(query: WaitingQuery, caller: Caller) -> WaitingCounts:
+    return case_statistics.waiting(caller, query.scope)

@@ -137,13 +137,34 @@ class CasePage(Schema):
 
 
 class CaseListQuery(PageQuery):
-    box: Literal["mine", "subtree", "overdue", "escalated", "to_verify"] = Field(
-        "subtree", description="mine: dispatched to me; subtree: by state; overdue; "
-        "escalated: waiting at my grid; to_verify: handled, awaiting verification")
+    box: Literal["mine", "reported", "subtree", "overdue", "escalated", "to_verify"] = Field(
+        "subtree", description="mine: dispatched to me; reported: reported by me, newest "
+        "first, whatever their state; subtree: by state; overdue; escalated: waiting at my "
+        "grid; to_verify: handled, awaiting verification")
     state: State | None = Field(None, description="subtree: the state (default reported)")
     scope: GridCode | None = Field(None, description="A grid inside your scope; default: "
                                                   "your scope")
     closed: bool = Field(False, description="mine: the closed ones instead of the open ones")
+
+
+class WaitingQuery(Query):
+    scope: GridCode | None = Field(None, description="A grid inside your scope; default: "
+                                                  "your scope")
+
+
+class WaitingCounts(Schema):
+    scope: str
+    reported: int = Field(description="待立案: reported, waiting to be registered")
+    registered: int = Field(description="registered, waiting to be dispatched")
+    dispatched: int
+    in_progress: int
+    handled: int = Field(description="待核查: handled, waiting to be verified")
+    verified: int = Field(description="verified, waiting to be closed")
+    overdue: int = Field(description="open cases whose stage ran out")
+    escalated: int = Field(description="escalated to the scope grid itself and waiting there")
+    mine: int | None = Field(description="open cases dispatched to the caller's worker "
+                                         "(None: not a worker's account)")
+    mine_overdue: int | None
 
 
 class CategoryOut(Schema):

@@ -4,7 +4,12 @@ A case is one item (`cases`); its timeline is `case_events`, one item per
 entry under the case id, numbered from 1 and only ever put if absent. Every
 change of a case is one transaction: the case put back on the condition that
 its `timeline_seq` is still the one read (so of two concurrent writers exactly
-one wins), its new timeline entries, and the indicator counters.
+one wins), its new timeline entries, the indicator counters and the waiting
+counts (domain/case_waiting.py) of its grids and its handler.
+
+A case written before the waiting counts existed is not in them
+(`waiting_counted` absent): its next change counts it as new, and
+`count_waiting` counts one that is not changed again (the backfill job).
 
 Access patterns (docs/access-patterns.md):
 - a case by id: GetItem cases.case_id; its timeline: Query case_events, case_id = :id
@@ -23,6 +28,8 @@ Access patterns (docs/access-patterns.md):
   :county and reported_key between :from and :to
 - cases whose deadline is an estimate for a year: index by_estimate (sparse),
   estimate_year = :year
+- the cases an account reported, newest first: index by_reporter, reported_by = :user
+- a county's open cases in one state, every page (counting them once): index by_state
 - a hotline ticket's or an Idempotency-Key's case: GetItem case_keys.key
 """
 
@@ -42,9 +49,9 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.domain import case_indicators, grid_codes
+from chalicelib.domain import case_indicators, case_waiting, grid_codes
 from chalicelib.domain.case_callbacks import Callback
-from chalicelib.domain.case_flow import Case, Event, Outcome
+from chalicelib.domain.case_flow import OPEN_STATES, Case, Event, Outcome
 from chalicelib.domain.case_keys import CaseKey
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.store import case_callbacks, counters, grid_moves
@@ -128,6 +135,7 @@ class CaseModel(Model):
     open311_county = UnicodeAttribute(null=True)
     reported_key = UnicodeAttribute()
     estimate_year = UnicodeAttribute(null=True)
+    waiting_counted = BooleanAttribute(null=True)
 
     by_state = _index("by_state", "state_key", "grid_key")()
     by_handler = _index("by_handler", "handler_worker_id", "handler_key")()
@@ -137,6 +145,7 @@ class CaseModel(Model):
     by_location = _index("by_location", "county", "location_key")()
     by_open311 = _index("by_open311", "open311_county", "reported_key")()
     by_estimate = _index("by_estimate", "estimate_year", "case_id")()
+    by_reporter = _index("by_reporter", "reported_by", "reported_key")()
 
 
 class CaseEventModel(Model):
@@ -205,6 +214,7 @@ def to_item(case: Case, timeline_seq: int) -> CaseModel:
     item.grid_key = f"{case.handling_grid}#{_stamp(case.reported_at)}#{case.case_id}"
     item.location_key = f"{case.location_grid}#{case.case_id}"
     item.reported_key = f"{_stamp(case.reported_at)}#{case.case_id}"
+    item.waiting_counted = True
     if case.handler_worker_id:
         item.handler_key = (f"{OPEN if case.is_open else CLOSED}#{_stamp(case.reported_at)}"
                             f"#{case.case_id}")
@@ -231,6 +241,11 @@ def to_item(case: Case, timeline_seq: int) -> CaseModel:
 class Loaded:
     case: Case
     timeline_seq: int
+    counted: bool = True  # in the waiting counts
+
+
+def _loaded(item: CaseModel) -> Loaded:
+    return Loaded(to_domain(item), int(item.timeline_seq or 0), bool(item.waiting_counted))
 
 
 def find(case_id: str) -> Loaded | None:
@@ -238,7 +253,7 @@ def find(case_id: str) -> Loaded | None:
         item = CaseModel.get(case_id, consistent_read=True)
     except DoesNotExist:
         return None
-    return Loaded(to_domain(item), int(item.timeline_seq or 0))
+    return _loaded(item)
 
 
 def get(case_id: str) -> Loaded:
@@ -256,10 +271,18 @@ def _event_item(case_id: str, seq: int, event: Event) -> CaseEventModel:
     return CaseEventModel(case_id=case_id, seq=seq, **dataclasses.asdict(event))
 
 
-def commit(outcome: Outcome, timeline_seq: int | None, *, key: CaseKey | None = None,
-           extra: Iterable[Callback] = ()) -> int:
+def _waiting_changes(before: Case | None, after: Case) -> tuple[list, list]:
+    handlers = [(counters.owner_key("worker", worker_id), case_waiting.BUCKET, deltas)
+                for worker_id, deltas in case_waiting.handler_changes(before, after)]
+    return case_waiting.changes(before, after), handlers
+
+
+def commit(outcome: Outcome, timeline_seq: int | None, *, counted: bool = True,
+           key: CaseKey | None = None, extra: Iterable[Callback] = ()) -> int:
     """Write a case change in one transaction, with what the reactions to it owe
     (`extra`: callbacks); `timeline_seq` None creates the case.
+
+    `counted`: the case as read was in the waiting counts (Loaded.counted).
 
     Raises StaleCase when the case changed since it was read, Conflict
     (`key_taken`) when `key` is claimed already. Returns the new timeline length.
@@ -270,12 +293,16 @@ def commit(outcome: Outcome, timeline_seq: int | None, *, key: CaseKey | None = 
     key_item = None if key is None else _key_item(key)
     extra = [case_callbacks.to_item(callback) for callback in extra]  # written by each try
     counts = case_indicators.changes(outcome.before, case, outcome.events)
+    waiting, handlers = _waiting_changes(outcome.before if counted else None, case)
 
     def fill(write: Any) -> None:
         if timeline_seq is None:
             write.save(item, condition=CaseModel.case_id.does_not_exist())
-        else:
+        elif counted:
             write.save(item, condition=CaseModel.timeline_seq == timeline_seq)
+        else:  # nor counted by the backfill since it was read
+            write.save(item, condition=(CaseModel.timeline_seq == timeline_seq)
+                       & CaseModel.waiting_counted.does_not_exist())
         for offset, event in enumerate(outcome.events, start=1):
             write.save(_event_item(case.case_id, seq + offset, event),
                        condition=CaseEventModel.seq.does_not_exist())
@@ -283,7 +310,8 @@ def commit(outcome: Outcome, timeline_seq: int | None, *, key: CaseKey | None = 
             write.save(key_item, condition=CaseKeyModel.key.does_not_exist())
         for other in extra:
             write.save(other)
-        counters.add_to(write, counts)
+        counters.add_to(write, counts + waiting)
+        counters.add_to_owners(write, handlers)
 
     try:
         write_transaction(fill)
@@ -294,6 +322,29 @@ def commit(outcome: Outcome, timeline_seq: int | None, *, key: CaseKey | None = 
             raise Conflict("This key already names a case", code="key_taken") from None
         raise StaleCase() from None
     return item.timeline_seq
+
+
+def count_waiting(loaded: Loaded) -> bool:
+    """Count a case written before the waiting counts existed (the backfill): its
+    standing added and the case marked, on condition that nobody wrote it since it
+    was read. False when someone did (their change counted it, or read again)."""
+    waiting, handlers = _waiting_changes(None, loaded.case)
+
+    def fill(write: Any) -> None:
+        write.update(CaseModel(loaded.case.case_id),
+                     actions=[CaseModel.waiting_counted.set(True)],
+                     condition=(CaseModel.timeline_seq == loaded.timeline_seq)
+                     & CaseModel.waiting_counted.does_not_exist())
+        counters.add_to(write, waiting)
+        counters.add_to_owners(write, handlers)
+
+    try:
+        write_transaction(fill)
+    except TransactWriteError as exc:
+        if "ConditionalCheckFailed" not in cancellation_codes(exc):
+            raise
+        return False
+    return True
 
 
 def ticket_key(ticket_id: str) -> str:
@@ -354,6 +405,20 @@ def overdue(scope: str, *, limit: int, cursor: str | None):
 
 def escalated_to(grid_code: str, *, limit: int, cursor: str | None):
     return _page(CaseModel.by_escalated.query, cursor, limit, hash_key=grid_code)
+
+
+def reported_by(user_id: str, *, limit: int, cursor: str | None):
+    return _page(CaseModel.by_reporter.query, cursor, limit, hash_key=user_id,
+                 scan_index_forward=False)
+
+
+def open_in_county(county: str) -> Iterable[Loaded]:
+    """Every open case of a county, state by state, each read whole (the backfill)."""
+    for state in sorted(OPEN_STATES):
+        for entry in CaseModel.by_state.query(f"{county}#{state}"):
+            loaded = find(entry.case_id)
+            if loaded is not None:
+                yield loaded
 
 
 def due_for_check(bucket: str, now: datetime) -> Iterable[str]:

@@ -15,10 +15,16 @@ Access patterns (docs/access-patterns.md):
 - the counters of one grid: counters, grid_code = :code [and bucket = :bucket]
 - the counters of a subtree in one bucket: index by_bucket,
   county = :code[:6] and bucket_code begins_with "<bucket>|<code>"
+- the counters of an owner that is no grid (a worker's waiting cases):
+  counters, grid_code = "<kind>#<id>" and bucket = :bucket
+
+An owner's items are not rolled up and stay out of the by_bucket index (they
+have no county), so no subtree read or grid move ever meets them.
 """
 
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.expressions.operand import Path
@@ -88,6 +94,25 @@ def add_to(write: Any, changes: Iterable[tuple[str, str, Deltas]]) -> None:
                    CounterModel.bucket_code.set(f"{bucket}|{code}")]
         actions += [Path(PREFIX + name).add(amount) for name, amount in sorted(deltas.items())]
         write.update(CounterModel(code, bucket), actions=actions)
+
+
+def owner_key(kind: str, owner_id: str) -> str:
+    """The counter key of an owner that is no grid; a grid code never holds "#"."""
+    return f"{kind}#{owner_id}"
+
+
+def add_to_owners(write: Any, changes: Iterable[tuple[str, str, Deltas]]) -> None:
+    """Add counter updates of owners (owner key, bucket, deltas) to a TransactWrite,
+    each owner's item alone, summed first (a transaction touches an item once)."""
+    merged: dict[tuple[str, str], Deltas] = defaultdict(lambda: defaultdict(int))
+    for key, bucket, deltas in changes:
+        for name, amount in deltas.items():
+            merged[(key, bucket)][name] += amount
+    for (key, bucket), deltas in merged.items():
+        actions = [Path(PREFIX + name).add(amount) for name, amount in sorted(deltas.items())
+                   if amount]
+        if actions:
+            write.update(CounterModel(key, bucket), actions=actions)
 
 
 def apply(changes: Iterable[tuple[str, str, Deltas]]) -> None:

@@ -61,9 +61,10 @@ def new_case(caller: Any, *, category: Category, grid_code: str, description: st
                 limits=limits or category.limits(), **details)
 
 
-def _commit(outcome: Outcome, timeline_seq: int | None, *, key: Any = None) -> None:
+def _commit(outcome: Outcome, timeline_seq: int | None, *, key: Any = None,
+            counted: bool = True) -> None:
     """Write a decided change with what the reactions to its events write."""
-    case_store.commit(outcome, timeline_seq, key=key,
+    case_store.commit(outcome, timeline_seq, key=key, counted=counted,
                       extra=messagebus.publish(case_events.of(outcome)))
 
 
@@ -97,7 +98,7 @@ def change(case_id: str, decide: Callable[[Case], Outcome], *,
                                     {"field": "state", "message": current.state}])
         outcome = decide(current)
         try:
-            _commit(outcome, loaded.timeline_seq)
+            _commit(outcome, loaded.timeline_seq, counted=loaded.counted)
         except case_store.StaleCase:
             continue
         return outcome.case
@@ -205,6 +206,8 @@ def list_cases(caller: Caller, query: CaseListQuery) -> CasePage:
                                       "to you")
         items, cursor = case_store.of_handler(caller.worker_id, open_only=not query.closed,
                                               **page)
+    elif query.box == "reported":
+        items, cursor = case_store.reported_by(caller.user_id, **page)
     elif query.box == "overdue":
         items, cursor = case_store.overdue(scope, **page)
     elif query.box == "escalated":

@@ -82,6 +82,7 @@ ROUTES = {
             "verify": "1wd", "public": False})),
     "get_indicators": (EVERYONE, 200, lambda g: ("GET", f"/api/v1/case-indicators?grid={g}",
                                                  None)),
+    "get_waiting": (EVERYONE, 200, lambda g: ("GET", f"/api/v1/case-waiting?scope={g}", None)),
     "receive_ticket": (MACHINE_ONLY, 201, lambda g: ("POST", "/api/v1/hotline/tickets", {
         "ticket_id": f"T{secrets.token_hex(6)}", "grid_code": g, "description": "路灯不亮"})),
     "read_ticket": (MACHINE_ONLY, 200, lambda g: (
