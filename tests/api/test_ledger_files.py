@@ -353,3 +353,69 @@ def test_an_import_that_fails_on_its_data_says_why(county_admin, tree, monkeypat
     assert job["status"] == "failed"
     assert "a record the ledger cannot take" in job["failure"]
     assert ledger_files.resume_jobs() == []
+
+
+def test_a_household_or_rental_too_large_for_one_transaction_is_imported_in_parts(
+        county_admin, tree):
+    """40 residents of one household (3 items each with their audit entries) and
+    35 tenants of one rental do not fit one transaction: each is written in parts,
+    and the household's member count and the rental's tenant count come out right."""
+    people = [new_id_number() for _ in range(40)]
+    households = workbook({
+        "住户": [HOUSEHOLD_HEADERS, ["H1", tree.micro_a1, "柳泉村8组1号", "集体户", ""]],
+        "居民": [RESIDENT_HEADERS] + [["H1", f"工人{n}", person, "", "流动", "", "", ""]
+                                     for n, person in enumerate(people)]})
+    done = county_admin.post("/api/v1/ledger-imports", {
+        "upload_id": upload(county_admin, households), "kind": "households",
+        "dry_run": False}).json
+    assert (done["status"], done["created"]) == ("done", 41), done
+    found = county_admin.get(f"/api/v1/households?grid={tree.micro_a1}").json["items"]
+    assert [h["member_count"] for h in found] == [40]
+    tenants = workbook({
+        "出租房": [["房屋编号", "网格编码", "地址", "房东姓名", "房东电话", "责任网格员手机号",
+                 "房间数", "备注"], ["F1", tree.micro_b, "东王村6组1号", "赵房东", "", "", 40, ""]],
+        "租户": [["房屋编号", "姓名", "身份证号", "联系电话", "入住日期", "退租日期", "工作单位",
+                "备注"]] + [["F1", f"租户{n}", new_id_number(), "", "2026-03-01",
+                           "2026-06-30" if n % 5 == 0 else "", "", ""] for n in range(35)]})
+    done = county_admin.post("/api/v1/ledger-imports", {
+        "upload_id": upload(county_admin, tenants, "rentals"), "kind": "rentals",
+        "dry_run": False}).json
+    assert (done["status"], done["created"]) == ("done", 36), done
+    rental = county_admin.get(f"/api/v1/rentals?grid={tree.micro_b}").json["items"]
+    assert [r["tenant_count"] for r in rental] == [28]
+    totals = counts(county_admin, tree.town)
+    assert (totals["residents"], totals["floating_residents"], totals["tenants"]) == (40, 40, 28)
+    again = check(county_admin, households).json
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 41)
+
+
+def test_an_import_cut_short_between_the_parts_of_a_household_counts_its_members_right(
+        county_admin, tree, monkeypatch):
+    from botocore.exceptions import EndpointConnectionError
+    from chalicelib.store.unit_of_work import UnitOfWork
+    from chalicelib.usecases import ledger_files
+
+    people = [new_id_number() for _ in range(30)]
+    content = workbook({
+        "住户": [HOUSEHOLD_HEADERS, ["H1", tree.micro_a2, "柳泉村8组2号", "集体户", ""]],
+        "居民": [RESIDENT_HEADERS] + [["H1", f"工人{n}", person, "", "户籍", "", "", ""]
+                                     for n, person in enumerate(people)]})
+    commit, commits = UnitOfWork.commit, []
+
+    def unreachable_after_the_first(work):
+        commits.append(work)
+        if len(commits) > 1:
+            raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+        commit(work)
+
+    monkeypatch.setattr(UnitOfWork, "commit", unreachable_after_the_first)
+    started = county_admin.post("/api/v1/ledger-imports", {
+        "upload_id": upload(county_admin, content), "kind": "households", "dry_run": False})
+    assert started.status == 202 and started.json["status"] == "running", started.body
+    found = county_admin.get(f"/api/v1/households?grid={tree.micro_a2}").json["items"]
+    assert [h["member_count"] for h in found] == [ledger_files.ledger_imports.PEOPLE_PER_UNIT]
+    monkeypatch.setattr(UnitOfWork, "commit", commit)
+    assert started.json["import_id"] in ledger_files.resume_jobs()
+    found = county_admin.get(f"/api/v1/households?grid={tree.micro_a2}").json["items"]
+    assert [h["member_count"] for h in found] == [30]
+    assert counts(county_admin, tree.micro_a2)["residents"] == 30

@@ -26,6 +26,9 @@ from chalicelib.usecases import households as household_rules
 from chalicelib.usecases.ledger_writes import LedgerChange
 
 JOB_ITEMS = 2  # what a batch writes besides its units: the job's progress, the batch's entry
+# People per unit: at up to 3 items a person (record, claim, audit entry) a unit
+# fits one transaction with its household or rental; a larger one goes in parts.
+PEOPLE_PER_UNIT = 25
 
 
 @dataclass
@@ -36,12 +39,22 @@ class Unit:
     action: str  # create | update | none
     change: LedgerChange = field(default_factory=LedgerChange)
     people: list[str] = field(default_factory=list)  # each person's action
+    follows: bool = False  # the next part of the unit before it: a transaction of its own
+
+    def full(self) -> bool:
+        return len(self.people) >= PEOPLE_PER_UNIT
+
+    def next_part(self) -> "Unit":
+        """The people to come go into a part of their own, written after this one."""
+        self.change.seal()
+        return Unit(self.record, "none", follows=True)
 
     def changes(self) -> int:
         return (self.action != "none") + sum(action != "none" for action in self.people)
 
     def count(self, action: str) -> int:
-        return (self.action == action) + sum(a == action for a in self.people)
+        parent = not self.follows and self.action == action  # a part counts its people only
+        return parent + sum(a == action for a in self.people)
 
 
 @dataclass
@@ -115,6 +128,10 @@ def plan_households(checked: Checked, caller) -> Plan:
                 unit.change.edited(household, before)
         joining = []
         for member in members_by_key.get(values["key"], []):
+            if unit.full():
+                unit.change.residents_joined(household, joining)
+                plan.units.append(unit)
+                unit, joining = unit.next_part(), []
             existing = residents.get(owners.get(id_claims[member.number], ""))
             if existing is not None and existing.household_id != household.household_id:
                 plan.problems.append(_problem(ledger_sheets.RESIDENTS, member.number,
@@ -191,6 +208,9 @@ def plan_rentals(checked: Checked, caller) -> Plan:
                 unit.change.edited(rental, before)
             on_record = rental_store.tenants_of(rental.rental_id)
         for tenant_row in tenants_by_key.get(values["key"], []):
+            if unit.full():
+                plan.units.append(unit)
+                unit = unit.next_part()
             _plan_tenant(plan, unit, rental, tenant_row, on_record)
         plan.units.append(unit)
     return plan
@@ -243,7 +263,7 @@ def write_plan(plan: Plan, job, caller, deadline: float) -> bool:
             return False
         work = UnitOfWork(caller)
         batch: list[Unit] = []
-        while pending:
+        while pending and not (batch and pending[0].follows):
             point = work.savepoint()
             pending[0].change.fill(work)
             if batch and work.size() + JOB_ITEMS > MAX_ITEMS:

@@ -11,6 +11,7 @@ an import may fill a change into a unit of work, find the transaction too
 large, take it back and fill it into the next one.
 """
 
+import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -60,6 +61,7 @@ class _Entry:
     before: Footprint | None  # None: a new record
     audited: bool
     field: str  # the request field a claim of this record answers to
+    sealed: Record | None = None  # the record as it stood when the change was sealed
 
 
 class LedgerChange:
@@ -163,12 +165,23 @@ class LedgerChange:
 
     # What the events amount to
 
+    def seal(self) -> None:
+        """Write the records as they stand now, whatever later events do to them:
+        an import writes a large household in parts, one transaction each, and
+        each part must leave the household's member count right."""
+        for entry in self._entries.values():
+            entry.sealed = copy.deepcopy(entry.record)
+
     def fill(self, work: UnitOfWork) -> None:
         """Put the change into `work`; reads the records, changes none of them."""
         for grid_code in self._grids:
             work.require_grid(grid_code)
         for entry in self._entries.values():
             record = entry.record
+            if entry.sealed is not None:
+                # The version the record has by now: an earlier part may have written it.
+                entry.sealed.version = record.version
+                record = entry.sealed
             after = None if entry.action == "delete" else record.footprint()
             outcome = ledger_records.effect(entry.before, after)
             for claim in outcome.released:
@@ -177,6 +190,8 @@ class LedgerChange:
                 work.claim(claim.kind, claim.scope, claim.value, _id_of(record),
                            _taken(claim, entry.field))
             _store_of(record)[entry.action](work, record)
+            if entry.sealed is not None:
+                work.after_commit(lambda e=entry: setattr(e.record, "version", e.sealed.version))
             for grid_code, deltas in outcome.counts:
                 work.count(grid_code, deltas)
             if entry.audited:
