@@ -1,6 +1,8 @@
 """Importing a ledger workbook: check every row, match it with what the ledger
 holds (households and rentals by address, people by ID number), and write only
-what is new or different, in transactions of whole households or rentals.
+what is new or different, in transactions of whole households or rentals (a
+very large one in parts). The rules and what a change writes are the forms'
+(usecases/ledger_writes.py); the import only plans, batches and resumes.
 
 The same file imported twice changes nothing the second time, and an import
 cut short is carried on by planning again from the file: what was written is
