@@ -1,16 +1,18 @@
 // The inboxes of the case loop (GET /cases?box=…): which a role sees, which it
 // opens on, and the list each reads.
-import { mayVerify } from './roles.js'
+import { mayReport, mayVerify } from './roles.js'
 
 export const STATES = ['reported', 'registered', 'dispatched', 'in_progress', 'handled', 'verified',
   'closed', 'rejected']
 
 /** The boxes a user sees, in tab order: "mine" needs a worker account (cases are
- *  dispatched to workers), "to verify" a role that may verify. */
+ *  dispatched to workers), "reported" (mine reported) a role that may report,
+ *  "to verify" a role that may verify. */
 export function boxesFor(user) {
   if (!user) return []
   return [
     ...(user.worker_id ? ['mine'] : []),
+    ...(mayReport(user) ? ['reported'] : []),
     'subtree',
     'overdue',
     'escalated',
@@ -26,10 +28,13 @@ export function defaultBox(user) {
   return 'subtree'
 }
 
+// Boxes of the user's own cases, wherever they lie.
+export const UNSCOPED = ['mine', 'reported']
+
 /** The list path of a box (usePaged adds limit and cursor). */
 export function inboxPath({ box, state, scope }) {
   const query = new URLSearchParams({ box })
   if (box === 'subtree' && state) query.set('state', state)
-  if (scope && box !== 'mine') query.set('scope', scope)
+  if (scope && !UNSCOPED.includes(box)) query.set('scope', scope)
   return `/cases?${query}`
 }

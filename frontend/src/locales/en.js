@@ -27,6 +27,8 @@ export default {
     submit: 'Change password', done: 'Password changed',
   },
   home: { greeting: 'Hello, {name}', scope: 'Scope: {name}', myGrid: 'My grid' },
+  waiting: { title: 'Waiting', reported: 'To register', overdue: 'Overdue', handled: 'To verify', mine: 'Mine',
+    label: '{what}: {n}' },
   counts: {
     children: 'Sub-grids', households: 'Households', residents: 'Residents', floating: 'Floating',
     keyGroups: 'Key groups', rentals: 'Rentals', tenants: 'Tenants', workers: 'Workers on duty',
@@ -207,6 +209,7 @@ export default {
   },
   outbox: {
     title: 'Pending changes', empty: 'Nothing waiting to sync', pending: 'Waiting', failed: 'Failed',
+    sentNotice: '{what}: synced', toSync: 'To sync',
     syncing: 'Syncing…', syncNow: 'Sync now', waitingForNetwork: 'Waiting for the network', discard: 'Discard',
     discardConfirm: 'This change will never be sent. Discard it?', attempts: '{n} attempts',
     banner: '{n} changes waiting to sync', bannerFailed: '{n} changes failed to sync', createdAt: 'Saved {time}',
@@ -310,15 +313,19 @@ export default {
   cases: {
     report: 'Report a case', state: 'State', overdue: 'Overdue', escalatedTag: 'Escalated', boxesLabel: 'Case lists',
     rework: 'Reworked {n}×', photoCount: '{n} photo(s)', reportedAt: 'reported {time}', dueAt: '{stage} due {time}',
-    boxes: { mine: 'Mine', subtree: 'By state', overdue: 'Overdue', escalated: 'Escalated to me', to_verify: 'To verify' },
+    boxes: { mine: 'Mine', reported: 'My reports', subtree: 'By state', overdue: 'Overdue',
+      escalated: 'Escalated to me', to_verify: 'To verify' },
     boxHints: {
-      mine: 'Cases dispatched to you that are not closed.', subtree: 'Cases in this state within the chosen grid.',
+      mine: 'Cases dispatched to you that are not closed.',
+      reported: 'The cases you reported, whatever their state, newest first.',
+      subtree: 'Cases in this state within the chosen grid.',
       overdue: 'Cases within the chosen grid whose current stage is past due.',
       escalated: 'Cases escalated from below, waiting at the chosen grid.',
       to_verify: 'Handled cases waiting to be verified (not those you handled).',
     },
     empty: {
-      mine: 'Nothing is dispatched to you', subtree: 'No cases in this state', overdue: 'No overdue cases',
+      mine: 'Nothing is dispatched to you', reported: 'You have not reported a case yet',
+      subtree: 'No cases in this state', overdue: 'No overdue cases',
       escalated: 'No cases escalated here', to_verify: 'No cases to verify',
     },
     states: {
@@ -362,6 +369,8 @@ export default {
       checkField: 'Check this field', submit: 'Report', submitting: 'Reporting…',
       queued: 'Saved offline: it is reported when the network returns, its photos uploaded after it.',
       another: 'Report another',
+      sent: 'Reported', sentNotice: 'Case reported', openCase: 'Open the case', failed: 'Not reported: {reason}',
+      waitingReport: 'Reported offline, waiting to sync',
     },
     detail: {
       title: 'Case', facts: 'Details', source: 'Source', ticket: 'Hotline ticket {id}', where: 'Grid', position: 'Position',

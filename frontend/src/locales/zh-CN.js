@@ -26,6 +26,8 @@ export default {
     submit: '确认修改', done: '密码已修改',
   },
   home: { greeting: '{name}，您好', scope: '管辖范围：{name}', myGrid: '我的网格' },
+  waiting: { title: '待办', reported: '待立案', overdue: '已超期', handled: '待核查', mine: '我的待办',
+    label: '{what} {n} 件' },
   counts: {
     children: '下级网格', households: '户数', residents: '居民', floating: '流动人口',
     keyGroups: '重点人群', rentals: '出租房', tenants: '租户', workers: '在岗网格员',
@@ -200,6 +202,7 @@ export default {
   },
   outbox: {
     title: '待同步记录', empty: '没有待同步的记录', pending: '等待同步', failed: '同步失败',
+    sentNotice: '{what}已同步', toSync: '待同步',
     syncing: '正在同步…', syncNow: '立即同步', waitingForNetwork: '等待网络恢复', discard: '放弃',
     discardConfirm: '放弃后这条修改将不会提交，确定放弃？', attempts: '已尝试 {n} 次',
     banner: '有 {n} 条记录待同步', bannerFailed: '{n} 条记录同步失败，请处理', createdAt: '保存于 {time}',
@@ -302,14 +305,17 @@ export default {
   cases: {
     report: '上报事件', state: '状态', overdue: '已超期', escalatedTag: '已上报上级', boxesLabel: '事件分类',
     rework: '返工 {n} 次', photoCount: '{n} 张照片', reportedAt: '{time} 上报', dueAt: '{stage}期限 {time}',
-    boxes: { mine: '我的待办', subtree: '按状态', overdue: '已超期', escalated: '上报给我', to_verify: '待核查' },
+    boxes: { mine: '我的待办', reported: '我上报的', subtree: '按状态', overdue: '已超期', escalated: '上报给我',
+      to_verify: '待核查' },
     boxHints: {
-      mine: '派给我办理、尚未结案的事件。', subtree: '所选范围内处于该状态的事件。',
+      mine: '派给我办理、尚未结案的事件。', reported: '我上报的事件，不论办到哪一步，最新的在前。',
+      subtree: '所选范围内处于该状态的事件。',
       overdue: '所选范围内当前阶段已超过期限的事件。', escalated: '从下级上报、正在所选网格等待处理的事件。',
       to_verify: '已处置、等待核查的事件（不含您本人处置的）。',
     },
     empty: {
-      mine: '没有派给您的待办事件', subtree: '没有处于该状态的事件', overdue: '没有超期的事件',
+      mine: '没有派给您的待办事件', reported: '您还没有上报过事件', subtree: '没有处于该状态的事件',
+      overdue: '没有超期的事件',
       escalated: '没有上报到这里的事件', to_verify: '没有待核查的事件',
     },
     states: {
@@ -347,6 +353,8 @@ export default {
       reporterName: '反映人姓名', reporterPhone: '反映人电话', reporterHint: '反映人的联系方式只有办理人员可以查看',
       checkField: '请检查此项', submit: '上报', submitting: '正在上报…',
       queued: '已离线保存：联网后自动上报，照片随后上传。', another: '再报一件',
+      sent: '已上报', sentNotice: '事件已上报', openCase: '查看事件', failed: '上报未成功：{reason}',
+      waitingReport: '离线上报，等待同步',
     },
     detail: {
       title: '事件详情', facts: '事件信息', source: '来源', ticket: '热线工单 {id}', where: '所在网格', position: '定位',

@@ -1,5 +1,5 @@
 // The app's outbox, wired to the API client, the session and the network.
-import { computed, watch } from 'vue'
+import { computed, toRaw, watch } from 'vue'
 import { user } from '../auth/session.js'
 import { network } from '../network.js'
 import { createOutbox } from './outbox.js'
@@ -17,8 +17,27 @@ export const outbox = createOutbox({
 })
 
 outbox.on(({ type, entry, answer }) => {
-  if (type === 'synced') kindOf(entry).synced?.(answer, entry)
+  if (type !== 'synced') return
+  kindOf(entry).synced?.(answer, entry)
+  // The tab that queued the write may not be the one whose turn it was to send it.
+  channel?.postMessage({ sent: entry.seq, outcome: toRaw(outbox.outcomeOf(entry.seq)) })
 })
+
+/**
+ * What became of a write this screen queued (`seqOf()`: the seq of the entry
+ * `submit` answered 'queued' with): null while unknown, else { status: 'pending' |
+ * 'failed' | 'sent', error (failed: the server's), answer and link (sent: where
+ * what it made is shown, from its kind) }.
+ */
+export function useOutcome(seqOf) {
+  return computed(() => {
+    const seq = seqOf()
+    const outcome = seq == null ? null : outbox.outcomeOf(seq)
+    if (!outcome) return null
+    if (outcome.status !== 'sent') return outcome
+    return { ...outcome, link: kindOf(outcome).link?.(outcome.answer) || null }
+  })
+}
 
 /** The signed-in user's entries; others' wait until their owner signs in here. */
 export const myEntries = computed(() => outbox.state.entries
@@ -35,7 +54,12 @@ export function startOutbox() {
   if (started) return
   started = true
   outbox.reload().then(() => outbox.flush()).catch(() => {})
-  if (channel) channel.onmessage = () => outbox.reload().catch(() => {})
+  if (channel) {
+    channel.onmessage = ({ data }) => {
+      if (data?.sent != null && data.outcome) outbox.learn(data.sent, data.outcome)
+      outbox.reload().catch(() => {})
+    }
+  }
   window.addEventListener('online', () => { network.online = true; outbox.flush() })
   window.addEventListener('offline', () => { network.online = false })
   // The server answered again (any screen's call): what waited goes out now.

@@ -10,6 +10,10 @@
 //                      one, e.g. upload each file under a key derived from the
 //                      entry's id, then send the body that refers to them.
 //   synced(answer)     what to do with the server's answer (optional)
+//   link(answer)       where what the write made or changed is shown, e.g. the new
+//                      case's page (optional): a screen that queued it links there
+//   notice(entry, t)   the short message once an entry that waited is sent
+//                      (optional; default: "<title> 已同步")
 //   retryChanges(entry) changes to a failed entry's body before the user's retry,
 //                      e.g. the latest version after a version_conflict (optional)
 import { get, request } from '../api/client.js'
@@ -47,6 +51,9 @@ const ledger = {
 const caseSync = () => import('../cases/sync.js')
 const caseWrite = {
   title: (entry, t) => t(`cases.outbox.${entry.summary.action}`),
+  link: (answer) => (answer?.case_id ? `/cases/${encodeURIComponent(answer.case_id)}` : null),
+  notice: (entry, t) => (entry.summary.action === 'report' ? t('cases.form.sentNotice')
+    : t('outbox.sentNotice', { what: t(`cases.outbox.${entry.summary.action}`) })),
   detail: (entry) => entry.summary.label || '',
   send: async (entry) => (await caseSync()).sendCaseWrite(entry),
   retryChanges: async (entry) => (await caseSync()).retryChanges(entry),
@@ -67,4 +74,10 @@ const KINDS = {
 /** The kind of an entry; entries of an unknown kind (from another build) still show and send. */
 export function kindOf(entry) {
   return KINDS[entry.kind] || { title: () => `${entry.method} ${entry.path}` }
+}
+
+/** The message once an entry that waited is sent. */
+export function noticeOf(entry, t) {
+  const kind = kindOf(entry)
+  return kind.notice ? kind.notice(entry, t) : t('outbox.sentNotice', { what: kind.title(entry, t) })
 }

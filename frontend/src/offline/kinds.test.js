@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { kindOf } from './kinds.js'
+import { kindOf, noticeOf } from './kinds.js'
+import { i18n, setLocale } from '../i18n.js'
 import { json } from '../test-utils.js'
 
 afterEach(() => vi.unstubAllGlobals())
@@ -32,5 +33,18 @@ describe('the ledger kind of write', () => {
     const create = entry({ method: 'POST', path: '/households/h1/residents', body: { name: '张三' },
       lastError: { code: 'version_conflict' } })
     expect(await kindOf(create).retryChanges(create)).toBe(null)
+  })
+})
+
+describe('what a sent write made', () => {
+  it('links a case write to its case and says a report was reported', () => {
+    setLocale('zh-CN')
+    const t = i18n.global.t
+    const report = entry({ kind: 'case', method: 'POST', path: '/cases', summary: { action: 'report', key: 'k' } })
+    expect(kindOf(report).link({ case_id: 'c9' })).toBe('/cases/c9')
+    expect(noticeOf(report, t)).toBe('事件已上报')
+    expect(noticeOf(entry({ kind: 'case', summary: { action: 'comment' } }), t)).toBe('事件留言已同步')
+    expect(noticeOf(entry(), t)).toBe('修改住户已同步')
+    expect(kindOf(entry()).link).toBe(undefined)
   })
 })

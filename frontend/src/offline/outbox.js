@@ -19,6 +19,12 @@
 // to the same path made from the same version, and was never sent, is rebased
 // on the version the first one produced: two offline edits both land.
 //
+// What became of an entry is kept in `state.outcomes` by its `seq` (which a
+// retry keeps, though the id changes): sent with the server's answer, so a screen
+// that queued a write can say it went and link to what it made; while it waits or
+// after it failed, the entry itself says so (`outcomeOf`). An event says whether
+// the entry waited (`queued`): sent by a later run, not by its own `submit`.
+//
 // `send(entry)` is given by the caller (offline/index.js picks it by the entry's
 // kind). Entries are stored by structured clone, so a kind's entry may carry
 // `files` (Blobs, e.g. a photo) next to its JSON `body`.
@@ -34,8 +40,10 @@ const keepsPending = (error) => error.transient || error.status === 401 ||
 
 export function createOutbox({ openStore, send, currentUserId, isOnline = () => true,
   onChange = () => {} }) {
-  const state = reactive({ entries: [], flushing: false, ready: false, persistent: true })
+  const state = reactive({ entries: [], outcomes: {}, flushing: false, ready: false,
+    persistent: true })
   const listeners = new Set()
+  const submitting = new Set()
   let storePromise = null
   let running = null
   let again = false
@@ -54,7 +62,7 @@ export function createOutbox({ openStore, send, currentUserId, isOnline = () => 
   }
 
   function emit(type, entry, detail) {
-    listeners.forEach((fn) => fn({ type, entry, ...detail }))
+    listeners.forEach((fn) => fn({ type, entry, queued: !submitting.has(entry.id), ...detail }))
   }
 
   async function changed() {
@@ -106,6 +114,8 @@ export function createOutbox({ openStore, send, currentUserId, isOnline = () => 
         await rebase(opened, entry, answer)
         sent += 1
         failures = 0
+        state.outcomes[entry.seq] = { status: 'sent', answer, kind: entry.kind,
+          summary: entry.summary, at: Date.now() }
         emit('synced', entry, { answer })
       } catch (error) {
         if (!(error instanceof ApiError)) throw error
@@ -172,9 +182,11 @@ export function createOutbox({ openStore, send, currentUserId, isOnline = () => 
       result = event.type === 'synced' ? { outcome: 'sent', entry, answer: event.answer }
         : { outcome: 'refused', entry, error: event.error }
     })
+    submitting.add(entry.id)
     try {
       await flush()
     } finally {
+      submitting.delete(entry.id)
       off()
     }
     if (result.outcome === 'refused' && !keepRefused) await discard(entry.seq)
@@ -204,5 +216,19 @@ export function createOutbox({ openStore, send, currentUserId, isOnline = () => 
     return () => listeners.delete(fn)
   }
 
-  return { state, enqueue, submit, flush, retry, discard, reload, on }
+  /** What became of the entry stored as `seq`: { status: 'pending' | 'failed', entry }
+   *  while it is kept, { status: 'sent', answer } once sent, null when unknown here
+   *  (discarded, or sent by another tab). */
+  function outcomeOf(seq) {
+    if (state.outcomes[seq]) return state.outcomes[seq]
+    const entry = state.entries.find((e) => e.seq === seq)
+    return entry ? { status: entry.status, entry, error: entry.lastError } : null
+  }
+
+  /** An outcome learnt elsewhere (another tab sent the entry). */
+  function learn(seq, outcome) {
+    state.outcomes[seq] = outcome
+  }
+
+  return { state, enqueue, submit, flush, retry, discard, reload, on, outcomeOf, learn }
 }

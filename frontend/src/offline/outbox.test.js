@@ -160,4 +160,37 @@ describe('outbox', () => {
     expect(await kept.files.photo.text()).toBe('jpeg bytes')
     expect((await second.reload()).map((e) => e.id)).not.toContain(entry.id)
   })
+
+  it('keeps what became of a queued write: pending, then sent with the answer, told as having waited', async () => {
+    let online = false
+    const { outbox } = setup({ online: () => online, send: async (entry) => ({ made: entry.body.note }) })
+    const events = []
+    outbox.on((event) => events.push([event.type, event.queued]))
+    const { outcome, entry } = await outbox.submit(edit('offline', 1))
+    expect(outcome).toBe('queued')
+    expect(outbox.outcomeOf(entry.seq)).toMatchObject({ status: 'pending' })
+    online = true
+    await outbox.flush()
+    expect(outbox.outcomeOf(entry.seq)).toMatchObject({ status: 'sent', answer: { made: 'offline' },
+      kind: 'profile' })
+    const sentAtOnce = await outbox.submit(edit('online', 2))
+    expect(sentAtOnce.outcome).toBe('sent')
+    expect(events).toEqual([['synced', true], ['synced', false]])
+  })
+
+  it('keeps a failed write with its reason, and a retry keeps following the same entry', async () => {
+    let refuse = true
+    const { outbox } = setup({ send: async () => {
+      if (refuse) throw new ApiError({ status: 400, code: 'validation_error', details: [{ field: 'note' }] })
+      return { ok: true }
+    } })
+    const entry = await outbox.enqueue(edit('bad', 1))
+    await outbox.flush()
+    expect(outbox.outcomeOf(entry.seq)).toMatchObject({ status: 'failed',
+      error: { status: 400, code: 'validation_error' } })
+    refuse = false
+    await outbox.retry(entry.seq)
+    expect(outbox.outcomeOf(entry.seq)).toMatchObject({ status: 'sent', answer: { ok: true } })
+    expect(outbox.outcomeOf(entry.seq + 100)).toBe(null)
+  })
 })

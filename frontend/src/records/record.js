@@ -50,9 +50,10 @@ export function useRecord(pathOf) {
   return { record, loading, error, load, revealed, revealing, revealError, reveal, pending }
 }
 
-/** A record's creates waiting in the outbox, for a list to show above what the server has. */
-export function usePendingCreates(action) {
-  return computed(() => myEntries.value.filter((entry) => entry.kind === 'ledger' &&
+/** A record's creates waiting in the outbox (or failed there), for a list to show above
+ *  what the server has: a ledger's by default, or those of another kind of write. */
+export function usePendingCreates(action, kind = 'ledger') {
+  return computed(() => myEntries.value.filter((entry) => entry.kind === kind &&
     entry.summary?.action === action))
 }
 

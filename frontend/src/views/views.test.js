@@ -119,6 +119,38 @@ describe('home and navigation', () => {
       .toEqual(['首页', '网格', '台账', '事件', '我的'])
   })
 
+  it('shows what waits in my scope, each count opening the list it counts', async () => {
+    signIn(PROFILES.county_admin)
+    stubApi({
+      'GET /api/v1/grids/140825': () => json(200, grid('140825', '新绛县', '县')),
+      'GET /api/v1/grids/140825/counts': () => json(200, counts('140825')),
+      'GET /api/v1/case-waiting': (_init, url) => json(200, { scope: url.searchParams.get('scope'), reported: 4,
+        registered: 1, dispatched: 0, in_progress: 0, handled: 2, verified: 0, overdue: 3, escalated: 0,
+        mine: null, mine_overdue: null }),
+      'GET /api/v1/cases': () => json(200, { items: [], next_cursor: null }),
+    })
+    const { wrapper, router } = await mountApp('/')
+    const card = await shown(wrapper, '[data-test="waiting"]')
+    expect(card.findAll('a').map((a) => a.text())).toEqual(['4待立案', '3已超期', '2待核查'])
+    expect(card.find('[data-waiting="reported"]').attributes('aria-label')).toBe('待立案 4 件')
+    expect(wrapper.find('[data-tab="cases"]').text()).toBe('4事件')
+    await card.find('[data-waiting="overdue"]').trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/cases?box=overdue&scope=140825'))
+  })
+
+  it('opens the main list of a feature from its lit tab, on a form or a record under it', async () => {
+    signIn(PROFILES.grid_worker)
+    stubApi({ 'GET /api/v1/case-categories': () => json(200, { items: [] }),
+      'GET /api/v1/cases': () => json(200, { items: [], next_cursor: null }) })
+    const { wrapper, router } = await mountApp('/cases/new')
+    await wrapper.find('[data-tab="cases"]').trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/cases'))
+    await router.push('/outbox')
+    await settle()
+    await wrapper.findAll('[data-test="tabbar"] .van-tabbar-item').at(-1).trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/me'))
+  })
+
   it('shows an error with a retry when the grid cannot be loaded', async () => {
     signIn(PROFILES.grid_worker)
     let fail = true

@@ -50,7 +50,52 @@ describe('case inboxes', () => {
     expect(wrapper.find('[data-case="c1"]').text()).toContain('已超期')
     await wrapper.find('[data-test="load-more"]').trigger('click')
     expect((await shown(wrapper, '[data-case="c2"]')).text()).toContain('停车')
-    expect(wrapper.findAll('[data-test="boxes"] [role="tab"]').map((tab) => tab.text())).toEqual(['我的待办', '按状态', '已超期', '上报给我'])
+    expect(wrapper.findAll('[data-test="boxes"] [role="tab"]').map((tab) => tab.text())).toEqual(['我的待办', '我上报的', '按状态', '已超期', '上报给我'])
+  })
+
+  it('put my reports still in the outbox at the top of my to-do, tagged to sync', async () => {
+    signIn(PROFILES.grid_worker)
+    stubApi({ ...common, 'POST /api/v1/cases': () => new TypeError('Failed to fetch'),
+      'GET /api/v1/cases': () => json(200, { items: [aCase({ state: 'dispatched' })], next_cursor: null }) })
+    network.online = false
+    const { wrapper, router } = await mountApp('/')
+    await outbox.submit({ kind: 'case', method: 'POST', path: '/cases', body: { category: 'parking',
+      grid_code: MICRO, description: '货车占道', priority: 'normal', source: 'worker', address: '村口' },
+    summary: { action: 'report', key: 'k-1', label: '停车' } })
+    network.online = true
+    await router.push('/cases')
+    const pending = await shown(wrapper, '[data-test="pending-report"]')
+    expect(pending.text()).toContain('停车')
+    expect(pending.text()).toContain('待同步')
+    expect(pending.text()).toContain('货车占道')
+    await shown(wrapper, '[data-case="c1"]')
+    expect(wrapper.html().indexOf('pending-report')).toBeLessThan(wrapper.html().indexOf('data-case="c1"'))
+  })
+
+  it('list what I reported, whatever the scope, newest first from the server', async () => {
+    signIn(PROFILES.grid_worker)
+    const calls = stubApi({ ...common,
+      'GET /api/v1/cases': () => json(200, { items: [aCase({ case_id: 'c7', state: 'closed' })], next_cursor: null }) })
+    const { wrapper } = await mountApp('/cases?box=reported')
+    expect((await shown(wrapper, '[data-case="c7"]')).text()).toContain('已结案')
+    const url = calls.filter((c) => c.key === 'GET /api/v1/cases').at(-1).url
+    expect(url).toContain('box=reported')
+    expect(url).not.toContain('scope=')
+    expect(wrapper.find('.filters').exists()).toBe(false)
+  })
+
+  it('badge each inbox with the count the server keeps', async () => {
+    signIn(LEADER)
+    stubApi({ ...common, 'GET /api/v1/grids/140825102201': () => json(200, { code: '140825102201',
+      name: '三泉村', level: 'village', level_name: '村', parent_code: '140825102' }),
+    'GET /api/v1/cases': () => json(200, { items: [], next_cursor: null }),
+    'GET /api/v1/case-waiting': () => json(200, { scope: '140825102201', reported: 4, registered: 0,
+      dispatched: 1, in_progress: 0, handled: 2, verified: 0, overdue: 3, escalated: 0, mine: 1,
+      mine_overdue: 0 }) })
+    const { wrapper } = await mountApp('/cases?box=subtree&state=reported')
+    await eventually(() => expect(wrapper.findAll('[data-test="boxes"] [role="tab"]').map((tab) => tab.text()))
+      .toEqual(['我的待办1', '我上报的', '按状态4', '已超期3', '上报给我', '待核查2']))
+    expect(wrapper.find('[data-tab="cases"]').text()).toContain('4')
   })
 
   it('list a subtree by state for a leader', async () => {
@@ -239,6 +284,49 @@ describe('reporting a case', () => {
       summary: { action: 'report', label: '环境卫生 · 村东口垃圾堆放，无人清运' } })
     expect(entry.summary.key).toMatch(/^[0-9a-f-]{36}$/)
     expect(wrapper.find('[data-test="outbox-banner"]').text()).toBe('有 1 条记录待同步')
+  })
+
+  it('follows a report kept offline until it is sent: a message, and the card links to the new case', async () => {
+    signIn(PROFILES.grid_worker)
+    let online = false
+    stubApi({ ...common, 'POST /api/v1/cases': () => (online ? json(201, aCase({ case_id: 'c9' }))
+      : new TypeError('Failed to fetch')) })
+    const { wrapper } = await mountApp('/cases/new')
+    const form = await shown(wrapper, '[data-test="report-form"]')
+    network.online = false
+    await wrapper.find('input[name="category"][value="sanitation"]').setValue(true)
+    await wrapper.find('textarea[name="description"]').setValue('村东口垃圾堆放')
+    await wrapper.find('input[name="address"]').setValue('三泉村东口')
+    await form.trigger('submit')
+    const card = await shown(wrapper, '[data-test="report-queued"]')
+    expect(card.attributes('data-outcome')).toBe('pending')
+    online = true
+    network.online = true
+    await outbox.flush()
+    await eventually(() => expect(wrapper.find('[data-test="report-queued"]').attributes('data-outcome')).toBe('sent'))
+    expect(wrapper.find('[data-test="report-queued"]').text()).toContain('已上报')
+    expect(wrapper.find('[data-test="report-sent-link"]').attributes('href')).toBe('/cases/c9')
+    expect(wrapper.find('[data-test="report-sent-link"]').text()).toBe('查看事件')
+    await eventually(() => expect(document.body.textContent).toContain('事件已上报'))
+  })
+
+  it('says why a report kept offline was refused once it was sent', async () => {
+    signIn(PROFILES.grid_worker)
+    let online = false
+    stubApi({ ...common, 'POST /api/v1/cases': () => (online ? json(400, envelope('validation_error',
+      [{ field: 'grid_code', message: 'x' }])) : new TypeError('Failed to fetch')) })
+    const { wrapper } = await mountApp('/cases/new')
+    const form = await shown(wrapper, '[data-test="report-form"]')
+    network.online = false
+    await wrapper.find('input[name="category"][value="sanitation"]').setValue(true)
+    await wrapper.find('textarea[name="description"]').setValue('路灯不亮')
+    await wrapper.find('input[name="address"]').setValue('村口')
+    await form.trigger('submit')
+    await shown(wrapper, '[data-test="report-queued"]')
+    online = true
+    network.online = true
+    await outbox.flush()
+    expect((await shown(wrapper, '[data-test="report-failed"]')).text()).toContain('上报未成功')
   })
 
   it('takes the position from the phone', async () => {
