@@ -166,6 +166,35 @@ def test_only_the_store_imports_pynamodb():
     assert not outside_store, "pynamodb imported outside chalicelib.store by " + ", ".join(outside_store)
 
 
+def _store_models_named(tree: ast.AST) -> list[str]:
+    """The PynamoDB models of chalicelib.store a module names: imported by name
+    (`from chalicelib.store.x import XModel`) or reached through the module
+    (`x_store.XModel`). pydantic's models are not the store's: none is named so."""
+    named = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("chalicelib.store"):
+            named += [alias.name for alias in node.names if alias.name.endswith("Model")]
+        elif isinstance(node, ast.Attribute) and node.attr.endswith("Model") and \
+                isinstance(node.value, ast.Name) and node.value.id not in ("pydantic",):
+            named.append(f"{node.value.id}.{node.attr}")
+    return named
+
+
+def test_only_the_store_names_its_models():
+    """A use case, a route or a sweep works with domain objects; the store maps
+    them to and from its items."""
+    naming = sorted(f"{module}: {', '.join(sorted(set(names)))}"
+                    for module, path in MODULES.items() if not _in(module, "chalicelib.store")
+                    if (names := _store_models_named(ast.parse(path.read_text(encoding="utf-8")))))
+    assert not naming, "store models named outside chalicelib.store:\n" + "\n".join(naming)
+
+
+def test_the_model_check_sees_models():
+    found = _store_models_named(ast.parse(
+        "from chalicelib.store.cases import CaseModel\nx = callback_store.CallbackModel"))
+    assert found == ["CaseModel", "callback_store.CallbackModel"]
+
+
 def test_the_walk_sees_the_imports():
     """The walk finds known imports (a package's, a module's, a lazy one), so an
     empty result above means no violation, not a blind walk."""

@@ -12,3 +12,7 @@ class IdempotencyModel(Model):
 
     id = UnicodeAttribute(hash_key=True)
     expiration = NumberAttribute(null=True)  # the TTL attribute Powertools writes
+
+
+def table_name() -> str:
+    return IdempotencyModel.Meta.table_name

@@ -25,7 +25,7 @@ def _store():
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
         from chalicelib.store.base import client_config
-        from chalicelib.store.idempotency import IdempotencyModel
+        from chalicelib.store import idempotency as idempotency_store
 
         client_options: dict[str, Any] = {"region_name": settings.region,
                                           "config": client_config()}
@@ -33,7 +33,7 @@ def _store():
             client_options.update(endpoint_url=settings.dynamodb_endpoint,
                                   aws_access_key_id="local", aws_secret_access_key="local")
         _persistence = DynamoDBPersistenceLayer(
-            table_name=IdempotencyModel.Meta.table_name,
+            table_name=idempotency_store.table_name(),
             boto3_client=boto3.client("dynamodb", **client_options))
     return _persistence
 
