@@ -15,90 +15,81 @@ ANY_DAY = date.max
 def write(town) -> None:
     from chalicelib.domain import ledger, ledger_records
     from chalicelib.domain.workers import Assignment, Worker
-    from chalicelib.store import counters
+    from chalicelib.store import counters, uniques
     from chalicelib.store import households as household_store
     from chalicelib.store import rentals as rental_store
     from chalicelib.store import workers as worker_store
-    from chalicelib.store.households import HouseholdModel, ResidentModel
-    from chalicelib.store.rentals import RentalModel, TenantModel
-    from chalicelib.store.uniques import UniqueModel, claim_key
     from chalicelib.usecases import workers as worker_rules
 
     now = datetime.now(timezone.utc)
     totals: list[tuple[str, str, dict[str, int]]] = []  # appended to by several threads
 
-    def claim(batch, kind: str, scope: str, value: str, owner: str) -> None:
-        batch.save(UniqueModel(claim_key(kind, scope, value), owner_id=owner))
-
-    def _claim_all(batch, footprint, owner: str) -> None:
-        for held in footprint.claims:
-            claim(batch, held.kind, held.scope, held.value, owner)
+    def claims_of(record, owner: str) -> list[tuple[str, str, str, str]]:
+        return [(held.kind, held.scope, held.value, owner) for held in record.footprint().claims]
 
     def write_workers() -> None:
-        workers, assignments = [], []
-        with UniqueModel.batch_write() as claims:
-            for worker in town.workers:
-                workers.append(Worker(**worker, created_at=now, updated_at=now))
-                claim(claims, worker_rules.PHONE_CLAIM, "all", worker["phone"], worker["worker_id"])
-                if worker["is_leader"]:
-                    continue
-                assignments.append(Assignment(
-                    assignment_id=f"a{worker['worker_id'][1:]}", worker_id=worker["worker_id"],
-                    grid_code=worker["grid_code"], start_date=date.fromisoformat(ASSIGNED_SINCE),
-                    created_by="demo", created_at=now))
-                claim(claims, worker_rules.ASSIGNMENT_CLAIM, worker["grid_code"],
-                      worker["worker_id"], assignments[-1].assignment_id)
-                totals.append((worker["grid_code"], "ledger", {ledger.ACTIVE_ASSIGNMENTS: 1}))
+        workers, assignments, claims = [], [], []
+        for worker in town.workers:
+            workers.append(Worker(**worker, created_at=now, updated_at=now))
+            claims.append((worker_rules.PHONE_CLAIM, "all", worker["phone"], worker["worker_id"]))
+            if worker["is_leader"]:
+                continue
+            assignments.append(Assignment(
+                assignment_id=f"a{worker['worker_id'][1:]}", worker_id=worker["worker_id"],
+                grid_code=worker["grid_code"], start_date=date.fromisoformat(ASSIGNED_SINCE),
+                created_by="demo", created_at=now))
+            claims.append((worker_rules.ASSIGNMENT_CLAIM, worker["grid_code"],
+                           worker["worker_id"], assignments[-1].assignment_id))
+            totals.append((worker["grid_code"], "ledger", {ledger.ACTIVE_ASSIGNMENTS: 1}))
         worker_store.load_fresh(workers, assignments)
+        uniques.load_fresh(claims)
 
     def write_households(part: list) -> None:
-        with HouseholdModel.batch_write() as households, ResidentModel.batch_write() as residents, \
-                UniqueModel.batch_write() as claims:
-            for household in part:
-                code = household["grid_code"]
-                record = ledger_records.Household.new(
-                    household["household_id"], code, household["address"], now=now,
-                    moved_by=None, head_name=household["head_name"])
-                record.version = 1
-                for member in household["members"]:
-                    resident = ledger_records.Resident.new(
-                        member["resident_id"], name=member["name"], id_number=member["id_number"],
-                        resident_type=member["resident_type"], phone=member["phone"],
-                        tags=member["tags"], relation=member["relation"], now=now,
-                        today=ANY_DAY, key_groups=ledger.DEFAULT_KEY_GROUPS)
-                    record.admit(resident)
-                    resident.version = 1
-                    residents.save(household_store.to_item(resident))
-                    totals.append((code, "ledger", ledger.resident_counts(resident.facts())))
-                    _claim_all(claims, resident.footprint(), resident.resident_id)
-                households.save(household_store.to_item(record))
-                _claim_all(claims, record.footprint(), record.household_id)
-                totals.append((code, "ledger", {ledger.HOUSEHOLDS: 1}))
+        written, claims = [], []
+        for household in part:
+            code = household["grid_code"]
+            record = ledger_records.Household.new(
+                household["household_id"], code, household["address"], now=now,
+                moved_by=None, head_name=household["head_name"])
+            for member in household["members"]:
+                resident = ledger_records.Resident.new(
+                    member["resident_id"], name=member["name"], id_number=member["id_number"],
+                    resident_type=member["resident_type"], phone=member["phone"],
+                    tags=member["tags"], relation=member["relation"], now=now,
+                    today=ANY_DAY, key_groups=ledger.DEFAULT_KEY_GROUPS)
+                record.admit(resident)
+                written.append(resident)
+                totals.append((code, "ledger", ledger.resident_counts(resident.facts())))
+                claims += claims_of(resident, resident.resident_id)
+            written.append(record)
+            claims += claims_of(record, record.household_id)
+            totals.append((code, "ledger", {ledger.HOUSEHOLDS: 1}))
+        household_store.load_fresh(written)
+        uniques.load_fresh(claims)
 
     def write_rentals() -> None:
-        with RentalModel.batch_write() as rentals, TenantModel.batch_write() as tenants, \
-                UniqueModel.batch_write() as claims:
-            for rental in town.rentals:
-                code = rental["grid_code"]
-                record = ledger_records.Rental.new(
-                    rental["rental_id"], code, rental["address"], now=now,
-                    **{k: v for k, v in rental.items()
-                       if k not in ("tenants", "grid_code", "address", "rental_id")})
-                record.version = 1
-                for tenant in rental["tenants"]:
-                    stay = ledger_records.Tenant.new(
-                        tenant["tenant_id"], name=tenant["name"], id_number=tenant["id_number"],
-                        phone=tenant["phone"], move_in=tenant["move_in"],
-                        move_out=tenant["move_out"], workplace=tenant["workplace"], now=now,
-                        today=ANY_DAY)
-                    record.admit(stay)
-                    stay.version = 1
-                    tenants.save(rental_store.to_item(stay))
-                    _claim_all(claims, stay.footprint(), stay.tenant_id)
-                rentals.save(rental_store.to_item(record))
-                _claim_all(claims, record.footprint(), record.rental_id)
-                totals.append((code, "ledger", {ledger.RENTALS: 1,
-                                                ledger.TENANTS: record.tenant_count}))
+        written, claims = [], []
+        for rental in town.rentals:
+            code = rental["grid_code"]
+            record = ledger_records.Rental.new(
+                rental["rental_id"], code, rental["address"], now=now,
+                **{k: v for k, v in rental.items()
+                   if k not in ("tenants", "grid_code", "address", "rental_id")})
+            for tenant in rental["tenants"]:
+                stay = ledger_records.Tenant.new(
+                    tenant["tenant_id"], name=tenant["name"], id_number=tenant["id_number"],
+                    phone=tenant["phone"], move_in=tenant["move_in"],
+                    move_out=tenant["move_out"], workplace=tenant["workplace"], now=now,
+                    today=ANY_DAY)
+                record.admit(stay)
+                written.append(stay)
+                claims += claims_of(stay, stay.tenant_id)
+            written.append(record)
+            claims += claims_of(record, record.rental_id)
+            totals.append((code, "ledger", {ledger.RENTALS: 1,
+                                            ledger.TENANTS: record.tenant_count}))
+        rental_store.load_fresh(written)
+        uniques.load_fresh(claims)
 
     # DynamoDB Local takes writes from several connections faster than from one.
     parts = [town.households[i::PARALLEL_WRITERS] for i in range(PARALLEL_WRITERS)]

@@ -40,3 +40,11 @@ def owners_of(claims: list[str]) -> dict[str, str]:
         for item in UniqueModel.batch_get(unique_claims[start:start + 100], consistent_read=True):
             found[item.claim] = item.owner_id
     return found
+
+
+def load_fresh(claims: list[tuple[str, str, str, str]]) -> None:
+    """Write claims (kind, scope, value, owner id) that nobody holds yet, in
+    batches (the demo town)."""
+    with UniqueModel.batch_write() as batch:
+        for kind, scope, value, owner_id in claims:
+            batch.save(UniqueModel(claim_key(kind, scope, value), owner_id=owner_id))
