@@ -149,7 +149,7 @@ def test_a_case_goes_round_the_loop_with_one_rework(phone_of, screenshot, demo_t
 
     supervisor = phone_of("supervisor")
     supervisor.locator('[data-test="tabbar"]').get_by_text("事件").click()
-    expect(supervisor.locator('[data-test="boxes"] [role="tab"][aria-selected="true"]')).to_have_text(
+    expect(supervisor.locator('[data-test="boxes"] [aria-selected="true"] .van-tab__text')).to_have_text(
         "待核查")
     # Other tests leave cases handled across the town (the box lists the oldest first):
     # narrowed to the case's micro-grid.
