@@ -209,7 +209,7 @@ export default {
   },
   outbox: {
     title: 'Pending changes', empty: 'Nothing waiting to sync', pending: 'Waiting', failed: 'Failed',
-    sentNotice: '{what}: synced', toSync: 'To sync',
+    sentNotice: '{what}: synced', toSync: 'To sync', refusedBecause: 'Not accepted: {reason}',
     syncing: 'Syncing…', syncNow: 'Sync now', waitingForNetwork: 'Waiting for the network', discard: 'Discard',
     discardConfirm: 'This change will never be sent. Discard it?', attempts: '{n} attempts',
     banner: '{n} changes waiting to sync', bannerFailed: '{n} changes failed to sync', createdAt: 'Saved {time}',

@@ -202,7 +202,7 @@ export default {
   },
   outbox: {
     title: '待同步记录', empty: '没有待同步的记录', pending: '等待同步', failed: '同步失败',
-    sentNotice: '{what}已同步', toSync: '待同步',
+    sentNotice: '{what}已同步', toSync: '待同步', refusedBecause: '未能提交：{reason}',
     syncing: '正在同步…', syncNow: '立即同步', waitingForNetwork: '等待网络恢复', discard: '放弃',
     discardConfirm: '放弃后这条修改将不会提交，确定放弃？', attempts: '已尝试 {n} 次',
     banner: '有 {n} 条记录待同步', bannerFailed: '{n} 条记录同步失败，请处理', createdAt: '保存于 {time}',

@@ -305,8 +305,8 @@ describe('reporting a case', () => {
     await outbox.flush()
     await eventually(() => expect(wrapper.find('[data-test="report-queued"]').attributes('data-outcome')).toBe('sent'))
     expect(wrapper.find('[data-test="report-queued"]').text()).toContain('已上报')
-    expect(wrapper.find('[data-test="report-sent-link"]').attributes('href')).toBe('/cases/c9')
-    expect(wrapper.find('[data-test="report-sent-link"]').text()).toBe('查看事件')
+    expect(wrapper.find('[data-test="outcome-link"]').attributes('href')).toBe('/cases/c9')
+    expect(wrapper.find('[data-test="outcome-link"]').text()).toBe('查看事件')
     await eventually(() => expect(document.body.textContent).toContain('事件已上报'))
   })
 
@@ -326,7 +326,7 @@ describe('reporting a case', () => {
     online = true
     network.online = true
     await outbox.flush()
-    expect((await shown(wrapper, '[data-test="report-failed"]')).text()).toContain('上报未成功')
+    expect((await shown(wrapper, '[data-test="outcome-failed"]')).text()).toContain('上报未成功')
   })
 
   it('takes the position from the phone', async () => {
