@@ -111,6 +111,19 @@ def test_concurrent_steps_keep_the_counts_exact(town, conflicts):  # noqa: F811
     assert counts["registered"] == listed(leader, tree.village_a, "subtree", "registered")
 
 
+def test_steps_on_one_case_at_once_count_the_one_that_won(town):
+    tree, worker, _, leader = town
+    case = report(worker, tree.micro_a1)
+    others = [ledger_tree.user_in(tree.village_a, "grid_leader") for _ in range(3)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda client: client.post(
+            f"/api/v1/cases/{case['case_id']}/transitions",
+            {"action": "register", "version": case["version"]}), [leader, *others]))
+    assert sorted(a.status for a in answers) == [200, 409, 409, 409], [a.body for a in answers]
+    counts = waiting(leader)
+    assert (counts["reported"], counts["registered"]) == (0, 1)
+
+
 def test_cases_written_before_the_counts_are_counted_once_by_the_backfill(town):
     from chalicelib.store import cases as case_store
     from chalicelib.usecases import case_statistics
