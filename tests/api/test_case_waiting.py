@@ -145,6 +145,22 @@ def test_cases_written_before_the_counts_are_counted_once_by_the_backfill(town):
     assert case_store.get(dispatched["case_id"]).counted
 
 
+def test_a_case_never_counted_stays_so_when_its_grid_moves_and_is_counted_there(town):
+    from chalicelib.store import cases as case_store
+    from chalicelib.usecases import case_statistics
+
+    tree, worker, worker_record, _ = town
+    old = report(worker, tree.micro_a1)
+    forget_counts(tree, worker_record["worker_id"], [old["case_id"]])
+    assert case_store.move_some(tree.grid_a, tree.grid_b, 10) == 1
+    moved = case_store.get(old["case_id"])
+    assert (moved.case.handling_grid, moved.counted) == (f"{tree.grid_b}01", False)
+    assert case_statistics.count_waiting_of(tree.county) == 1
+    dispatcher = ledger_tree.user_in(tree.town, "dispatcher")
+    assert waiting(dispatcher, tree.village_b)["reported"] == 1
+    assert waiting(dispatcher, tree.village_a)["reported"] == 0
+
+
 def forget_counts(tree, worker_id, case_ids):
     """What a case written before this change looks like: unmarked, uncounted."""
     from chalicelib.domain import case_waiting

@@ -456,9 +456,13 @@ def move_some(old_prefix: str, new_prefix: str, limit: int) -> int:
         if case.handling_grid.startswith(old_prefix):
             case.handling_grid = new_prefix + case.handling_grid[len(old_prefix):]
         moved = to_item(case, int(item.timeline_seq or 0))
+        unchanged = ((CaseModel.location_grid == item.location_grid)
+                     & (CaseModel.timeline_seq == item.timeline_seq))
+        if not item.waiting_counted:  # counted by neither the move nor, meanwhile, the backfill
+            moved.waiting_counted = None
+            unchanged = unchanged & CaseModel.waiting_counted.does_not_exist()
         try:
-            moved.save(condition=(CaseModel.location_grid == item.location_grid)
-                       & (CaseModel.timeline_seq == item.timeline_seq))
+            moved.save(condition=unchanged)
         except Exception as exc:  # moved or changed meanwhile: found again on the next call
             if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
                 raise
