@@ -134,6 +134,7 @@ describe('home and navigation', () => {
     expect(card.findAll('a').map((a) => a.text())).toEqual(['4待立案', '3已超期', '2待核查'])
     expect(card.find('[data-waiting="reported"]').attributes('aria-label')).toBe('待立案 4 件')
     expect(wrapper.find('[data-tab="cases"]').text()).toBe('4事件')
+    expect(wrapper.find('[data-test="side-badge"]').text()).toBe('4')
     await card.find('[data-waiting="overdue"]').trigger('click')
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/cases?box=overdue&scope=140825'))
   })
