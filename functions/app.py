@@ -10,6 +10,8 @@ from chalicelib.routes import (
     households,
     ledger_files,
     open311,
+    public,
+    qr_codes,
     rentals,
     system,
     users,
@@ -23,9 +25,10 @@ observability.trace(app)  # first: its subsegment holds all the rest
 app.register_middleware(http_middleware, "http")
 
 # Accounts; the grid registry and ledgers; the case loop (事件闭环) with 12345
-# hotline intake and Open311 GeoReport v2.
+# hotline intake and Open311 GeoReport v2; the QR codes on boards and cards, and
+# what a resident's scan of one opens.
 for routes in (system, auth, users, grids, workers, households, rentals, ledger_files,
-               cases, hotline, open311):
+               cases, hotline, open311, qr_codes, public):
     app.register_blueprint(routes.resource.blueprint, url_prefix=API_PREFIX)
 
 

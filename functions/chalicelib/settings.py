@@ -3,7 +3,6 @@
 import os
 from dataclasses import dataclass
 
-
 AWS_READ_TIMEOUT_SECONDS = 5
 # DynamoDB Local is a JVM on the same machine as everything else: on a busy laptop
 # or CI machine one call can take seconds that DynamoDB never needs.
@@ -33,6 +32,11 @@ class Settings:
     # key groups (重点人群) the resident ledger tracks: both differ between places.
     grid_level_names: tuple[str, ...] | None = None
     key_groups: tuple[str, ...] | None = None
+    # Where the web app is served: a QR code's URL is <site_url>/q/<token>.
+    site_url: str = "http://127.0.0.1:8000"
+    # What one client (source IP) may ask of the public scan in a minute.
+    public_reads_per_minute: int = 10
+    public_reports_per_minute: int = 3
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -58,6 +62,11 @@ class Settings:
                 LOCAL_READ_TIMEOUT_SECONDS if os.environ.get("DYNAMODB_ENDPOINT")
                 else AWS_READ_TIMEOUT_SECONDS)),
             call_attempts=int(os.environ.get("WANGGE_CALL_ATTEMPTS", "3")),
+            site_url=os.environ.get("WANGGE_SITE_URL")
+            or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}",
+            public_reads_per_minute=int(os.environ.get("WANGGE_PUBLIC_READS_PER_MINUTE", "10")),
+            public_reports_per_minute=int(
+                os.environ.get("WANGGE_PUBLIC_REPORTS_PER_MINUTE", "3")),
         )
 
     def table_name(self, aggregate: str) -> str:

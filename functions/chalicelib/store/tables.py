@@ -12,6 +12,8 @@ from chalicelib.store.grids import GridModel
 from chalicelib.store.households import HouseholdModel, ResidentModel
 from chalicelib.store.idempotency import IdempotencyModel
 from chalicelib.store.ledger_jobs import LedgerJobModel
+from chalicelib.store.qr_codes import QrCodeModel
+from chalicelib.store.rate_limits import RateLimitModel
 from chalicelib.store.rentals import RentalModel, TenantModel
 from chalicelib.store.sweep_marks import SweepMarkModel
 from chalicelib.store.uniques import UniqueModel
@@ -24,9 +26,10 @@ ALL_MODELS += (AssignmentModel, HouseholdModel, ResidentModel, RentalModel, Tena
                UniqueModel, GridMoveModel, LedgerJobModel)
 ALL_MODELS += (CaseModel, CaseEventModel, CaseKeyModel, CallbackModel, CaseCategoryModel,
                SweepMarkModel)
+ALL_MODELS += (QrCodeModel, RateLimitModel)
 # Attributes DynamoDB expires items by (the infra enables TTL on them).
 TTL_ATTRIBUTES = {SessionModel: "expires_at", LoginThrottleModel: "expires_at",
-                  IdempotencyModel: "expiration"}
+                  IdempotencyModel: "expiration", RateLimitModel: "expires_at"}
 
 
 def ping() -> None:

@@ -1,0 +1,108 @@
+"""The printed QR codes (domain/qr_codes.py), one item per serial, and which
+code of a record was printed last.
+
+Access patterns (docs/access-patterns.md):
+- a code by serial: qr_codes, GetItem on `serial`
+- the codes of a record: qr_codes/by_record, record_key = "<kind>#<record id>"
+- the code a record printed last: uniques, GetItem on "qr_latest#<kind>#<record id>"
+
+The `qr_latest` claim is what makes a record's reprints take turns: each issue
+moves it from the code it read as the latest to the new one, so of two
+reprints of one record begun together (or two first prints) one lands and
+the other is told the record's codes changed.
+"""
+
+import json
+
+from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.indexes import GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.domain.qr_codes import QrCode, record_key
+from chalicelib.errors import Conflict
+from chalicelib.store.base import index_meta, table_meta
+from chalicelib.store.uniques import UniqueModel, claim_key
+from chalicelib.store.unit_of_work import UnitOfWork, already_exists, version_conflict
+
+LATEST = "qr_latest"
+
+
+class CodesByRecord(GlobalSecondaryIndex):
+    Meta = index_meta("by_record")
+    record_key = UnicodeAttribute(hash_key=True)
+    issued_at = UTCDateTimeAttribute(range_key=True)
+
+
+class QrCodeModel(Model):
+    Meta = table_meta("qr_codes")
+
+    serial = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    record_id = UnicodeAttribute()
+    record_key = UnicodeAttribute()
+    kid = UnicodeAttribute()
+    issued_at = UTCDateTimeAttribute()
+    issued_by = UnicodeAttribute()
+    snapshot = UnicodeAttribute(default="{}")  # JSON: what the sheet showed
+    revoked_at = UTCDateTimeAttribute(null=True)
+    revoked_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+    by_record = CodesByRecord()
+
+
+def to_domain(item: QrCodeModel) -> QrCode:
+    return QrCode(serial=item.serial, kind=item.kind, record_id=item.record_id, kid=item.kid,
+                  issued_at=item.issued_at, issued_by=item.issued_by,
+                  snapshot=json.loads(item.snapshot or "{}"), revoked_at=item.revoked_at,
+                  revoked_by=item.revoked_by, version=int(item.version or 0))
+
+
+def to_item(code: QrCode) -> QrCodeModel:
+    item = QrCodeModel(serial=code.serial, kind=code.kind, record_id=code.record_id,
+                       record_key=code.record_key, kid=code.kid, issued_at=code.issued_at,
+                       issued_by=code.issued_by,
+                       snapshot=json.dumps(code.snapshot, sort_keys=True, ensure_ascii=False),
+                       revoked_at=code.revoked_at, revoked_by=code.revoked_by)
+    if code.version:
+        item.version = code.version
+    return item
+
+
+def _codes_changed():
+    return Conflict("This record's codes were changed by someone else; retry",
+                    code="version_conflict")
+
+
+def issue(work: UnitOfWork, code: QrCode, latest: QrCode | None, revoked: list[QrCode]) -> None:
+    """A new code for its record in `work`, the record's codes it revokes written
+    back, and the record's latest code moved on from `latest` (None: the
+    record's first code)."""
+    item = to_item(code)
+    work.add(item, already_exists("code"))
+    work.after_commit(lambda: setattr(code, "version", item.version))
+    for old in revoked:
+        save(work, old)
+    claim = UniqueModel(claim_key(LATEST, code.kind, code.record_id), owner_id=code.serial)
+    condition = (UniqueModel.claim.does_not_exist() if latest is None
+                 else UniqueModel.owner_id == latest.serial)
+    work.save(claim, _codes_changed, condition=condition)
+
+
+def save(work: UnitOfWork, code: QrCode) -> None:
+    item = to_item(code)
+    work.save(item, version_conflict("code"))
+    work.after_commit(lambda: setattr(code, "version", item.version))
+
+
+def find(serial: str) -> QrCode | None:
+    try:
+        return to_domain(QrCodeModel.get(serial, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def of_record(kind: str, record_id: str) -> list[QrCode]:
+    """A record's codes, oldest first (a record is reprinted a few times, not thousands)."""
+    return [to_domain(item) for item in QrCodeModel.by_record.query(record_key(kind, record_id))]
