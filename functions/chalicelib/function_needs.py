@@ -20,11 +20,12 @@ LEDGER_TABLES = {"ledger_jobs": "read_write", "households": "read_write",
 FUNCTION_NEEDS = {
     # Every route: accounts, grids, ledgers and cases; case photos are uploaded and
     # viewed through presigned links, Excel files uploaded, templates and small
-    # exports written.
+    # exports written; QR codes verified (the public scan) and signed (their images).
     "api_handler": {
         "tables": {EVERY_TABLE: "read_write", **AUDIT_LOG},
         "buckets": {"attachments": "read_write", "exports": "read_write"},
         "signing_keys": True,
+        "qr_keys": True,
     },
     # Finishes subtree moves: the move jobs, the grids and their counters, and
     # every store whose records carry a grid code, through the mover it

@@ -7,6 +7,7 @@ AWS_READ_TIMEOUT_SECONDS = 5
 # DynamoDB Local is a JVM on the same machine as everything else: on a busy laptop
 # or CI machine one call can take seconds that DynamoDB never needs.
 LOCAL_READ_TIMEOUT_SECONDS = 10
+LOCAL_STAGES = ("local", "test", "bench")
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class Settings:
     grid_level_names: tuple[str, ...] | None = None
     key_groups: tuple[str, ...] | None = None
     # Where the web app is served: a QR code's URL is <site_url>/q/<token>.
-    site_url: str = "http://127.0.0.1:8000"
+    # Only `make run`'s address is assumed; a deployed stage is told its own.
+    site_url: str | None = None
     # What one client (source IP) may ask of the public scan in a minute.
     public_reads_per_minute: int = 10
     public_reports_per_minute: int = 3
@@ -62,8 +64,9 @@ class Settings:
                 LOCAL_READ_TIMEOUT_SECONDS if os.environ.get("DYNAMODB_ENDPOINT")
                 else AWS_READ_TIMEOUT_SECONDS)),
             call_attempts=int(os.environ.get("WANGGE_CALL_ATTEMPTS", "3")),
-            site_url=os.environ.get("WANGGE_SITE_URL")
-            or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}",
+            site_url=os.environ.get("WANGGE_SITE_URL") or (
+                f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+                if stage in LOCAL_STAGES else None),
             public_reads_per_minute=int(os.environ.get("WANGGE_PUBLIC_READS_PER_MINUTE", "10")),
             public_reports_per_minute=int(
                 os.environ.get("WANGGE_PUBLIC_REPORTS_PER_MINUTE", "3")),

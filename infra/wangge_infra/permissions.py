@@ -11,7 +11,8 @@ else its Python name, after a blueprint's `name_prefix`), to what it touches:
                     updates or deletes (the audit log);
     "buckets":      {"attachments" | "exports": "read" | "write" | "read_write"};
                     a presigned URL can do only what its signer may;
-    "signing_keys": True when the function signs or verifies access tokens.
+    "signing_keys": True when the function signs or verifies access tokens;
+    "qr_keys":      True when it signs or verifies the tokens of QR codes.
 
 It is plain data declared next to the code that does the touching, in
 functions/chalicelib/function_needs.py; this module turns it into grants.
@@ -84,13 +85,14 @@ class Needs:
     tables: Mapping[str, str] = field(default_factory=dict)  # aggregate -> level, "*" expanded
     buckets: Mapping[str, str] = field(default_factory=dict)
     signing_keys: bool = False
+    qr_keys: bool = False
 
 
 @dataclass(frozen=True)
 class Grant:
     """Actions on resources, a resource being ("table", aggregate),
     ("index", aggregate, index), ("bucket", bucket), ("objects", bucket) or
-    ("signing_keys",)."""
+    ("signing_keys",) or ("qr_keys",)."""
     sid: str
     actions: tuple[str, ...]
     resources: tuple[tuple[str, ...], ...]
@@ -106,7 +108,7 @@ def declared() -> tuple[dict[str, dict[str, Any]], str]:
 def parse(function: str, raw: Mapping[str, Any], tables: list[TableSpec]) -> Needs:
     """One FUNCTION_NEEDS entry, checked against the app's tables."""
     where = f"FUNCTION_NEEDS[{function!r}]"
-    unknown_keys = set(raw) - {"tables", "buckets", "signing_keys"}
+    unknown_keys = set(raw) - {"tables", "buckets", "signing_keys", "qr_keys"}
     if unknown_keys:
         raise ValueError(f"{where}: unknown keys {sorted(unknown_keys)}")
     aggregates = [spec.aggregate for spec in tables]
@@ -127,7 +129,8 @@ def parse(function: str, raw: Mapping[str, Any], tables: list[TableSpec]) -> Nee
                              f"levels {BUCKET_LEVELS}")
     return Needs(tables=dict(sorted(table_levels.items())),
                  buckets=dict(sorted(raw.get("buckets", {}).items())),
-                 signing_keys=bool(raw.get("signing_keys", False)))
+                 signing_keys=bool(raw.get("signing_keys", False)),
+                 qr_keys=bool(raw.get("qr_keys", False)))
 
 
 def grants(needs: Needs, tables: list[TableSpec]) -> list[Grant]:
@@ -158,4 +161,6 @@ def grants(needs: Needs, tables: list[TableSpec]) -> list[Grant]:
                                 (("bucket", bucket),)))
     if needs.signing_keys:
         result.append(Grant("SigningKeys", tuple(PARAMETER_READ), (("signing_keys",),)))
+    if needs.qr_keys:
+        result.append(Grant("QrKeys", tuple(PARAMETER_READ), (("qr_keys",),)))
     return result

@@ -201,10 +201,17 @@ class WanggeStack(Stack):
     def _environment(self) -> dict[str, str]:
         """What every function finds in its environment, besides what Lambda sets
         (AWS_REGION ...) and functions/.chalice/config.json (POWERTOOLS_*)."""
-        return {
+        # The site's own domain goes into every printed QR code; the CloudFront
+        # name cannot (the distribution is built after the functions, and points
+        # at their API): a stage without a domain name makes no code until
+        # WANGGE_SITE_URL is set by hand.
+        site = ({"WANGGE_SITE_URL": f"https://{self.settings.domain_name}"}
+                if self.settings.domain_name else {})
+        return site | {
             "WANGGE_STAGE": self.settings.stage,
             "WANGGE_TABLE_PREFIX": self.prefix,
             "WANGGE_JWT_KEY_PARAMETER": self.settings.signing_keys_parameter,
+            "WANGGE_QR_KEY_PARAMETER": self.settings.qr_keys_parameter,
             "WANGGE_ATTACHMENTS_BUCKET": self._bucket_name("attachments"),
             "WANGGE_EXPORTS_BUCKET": self._bucket_name("exports"),
         }
@@ -288,6 +295,10 @@ class WanggeStack(Stack):
             return self.format_arn(
                 service="ssm", resource="parameter",
                 resource_name=self.settings.signing_keys_parameter.lstrip("/"))
+        if kind == "qr_keys":
+            return self.format_arn(
+                service="ssm", resource="parameter",
+                resource_name=self.settings.qr_keys_parameter.lstrip("/"))
         raise ValueError(f"no ARN for {resource}")
 
     def _name_schedule_rule(self, function: AppFunction) -> str:
@@ -328,6 +339,7 @@ class WanggeStack(Stack):
             "AttachmentsBucketName": self.buckets["attachments"].bucket_name,
             "ExportsBucketName": self.buckets["exports"].bucket_name,
             "SigningKeysParameter": self.settings.signing_keys_parameter,
+            "QrKeysParameter": self.settings.qr_keys_parameter,
             "AlarmTopicArn": self.alarms.topic.topic_arn,
             "TablePrefix": self.prefix,
         }

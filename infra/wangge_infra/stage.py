@@ -51,6 +51,12 @@ class StageSettings:
         """The SSM SecureString with the token signing keys (created before the first deploy)."""
         return f"/wangge/{self.stage}/jwt-signing-keys"
 
+    @property
+    def qr_keys_parameter(self) -> str:
+        """The SSM SecureString with the QR codes' signing keys (created before the
+        first deploy; functions/chalicelib/qr_keys.py says its shape)."""
+        return f"/wangge/{self.stage}/qr-signing-keys"
+
 
 def from_context(get: Callable[[str], Any], default_region: str | None = None) -> StageSettings:
     """StageSettings from `get(key)` (the CDK app's try_get_context)."""

@@ -78,7 +78,8 @@ def test_grants_name_tables_indexes_buckets_and_keys():
                          sort_key=None, global_indexes=(schema.IndexSpec(
                              "by_parent", Key("parent", "S"), None, "ALL"),))]
     needs = permissions.parse("f", {"tables": {"grids": "read"},
-                                    "buckets": {"exports": "read_write"}, "signing_keys": True},
+                                    "buckets": {"exports": "read_write"}, "signing_keys": True,
+                                    "qr_keys": True},
                               indexed)
     assert [(g.sid, g.resources) for g in permissions.grants(needs, indexed)] == [
         ("ReadTables", (("table", "grids"),)),
@@ -86,6 +87,7 @@ def test_grants_name_tables_indexes_buckets_and_keys():
         ("ExportsObjects", (("objects", "exports"),)),
         ("ExportsKeys", (("bucket", "exports"),)),
         ("SigningKeys", (("signing_keys",),)),
+        ("QrKeys", (("qr_keys",),)),
     ]
 
 

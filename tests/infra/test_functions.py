@@ -85,6 +85,10 @@ def _expected(template, function_props, entry):
         parameter = (f"arn:${{AWS::Partition}}:ssm:{template.target.region}:"
                      f"${{AWS::AccountId}}:parameter/wangge/{stage}/jwt-signing-keys")
         pairs.add(("ssm:GetParameter", parameter))
+    if entry.get("qr_keys"):
+        parameter = (f"arn:${{AWS::Partition}}:ssm:{template.target.region}:"
+                     f"${{AWS::AccountId}}:parameter/wangge/{stage}/qr-signing-keys")
+        pairs.add(("ssm:GetParameter", parameter))
     (log_group,) = [logical_id for logical_id, props in template.of_type(
         "AWS::Logs::LogGroup").items()
         if props["LogGroupName"] == f"/aws/lambda/{function_props['FunctionName']}"]
@@ -173,9 +177,17 @@ def test_every_function_finds_its_settings_in_the_environment(template):
             "WANGGE_STAGE": stage,
             "WANGGE_TABLE_PREFIX": f"wangge-{stage}-",
             "WANGGE_JWT_KEY_PARAMETER": f"/wangge/{stage}/jwt-signing-keys",
+            "WANGGE_QR_KEY_PARAMETER": f"/wangge/{stage}/qr-signing-keys",
             "WANGGE_ATTACHMENTS_BUCKET": bucket.format(stage=stage, purpose="attachments"),
             "WANGGE_EXPORTS_BUCKET": bucket.format(stage=stage, purpose="exports"),
         } == variables, logical_id
+
+
+def test_a_stage_with_a_domain_prints_its_codes_for_it(template):
+    domain = template.target.context.get("domain_name")
+    for logical_id, props in _deployed(template).items():
+        site = props["Environment"]["Variables"].get("WANGGE_SITE_URL")
+        assert site == (f"https://{domain}" if domain else None), logical_id
 
 
 def test_every_function_is_named_traced_and_logged_with_a_retention(template):

@@ -34,6 +34,9 @@ LINK_SECONDS = 15 * 60
 
 
 def url_of(code: QrCode) -> str:
+    if not settings.site_url:
+        raise RuntimeError("WANGGE_SITE_URL is not set: no code can be printed without the "
+                           "site's address")
     return qr_tokens.code_url(settings.site_url, qr_tokens.sign(code.serial, qr_keys.qr_keys()))
 
 
