@@ -116,7 +116,9 @@ class Handler(ChaliceRequestHandler):
         root = self.static_root.resolve()
         relative = self.path.split("?")[0].split("#")[0].lstrip("/") or "index.html"
         target = (root / relative).resolve()
-        if not target.is_relative_to(root) or not target.is_file():
+        if relative.startswith("q/") and (root / "scan.html").is_file():
+            target = root / "scan.html"  # a QR code's link: the resident's scan page
+        elif not target.is_relative_to(root) or not target.is_file():
             # The single-page app routes in the browser: unknown pages get the shell.
             target = root / "index.html"
             if "." in Path(relative).name or not target.is_file():

@@ -1,7 +1,7 @@
 # The web app's part of the Makefile (included from the top-level Makefile).
 FRONTEND_STAMP := frontend/node_modules/.installed
 FRONTEND_SOURCES := $(shell find frontend/src frontend/sw frontend/static -type f 2>/dev/null) \
-	frontend/index.html frontend/vite.config.js
+	frontend/index.html frontend/scan.html frontend/vite.config.js
 
 .PHONY: frontend-deps frontend-build frontend-test
 

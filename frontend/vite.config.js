@@ -10,7 +10,8 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url))
 // prepends the files to precache and a version derived from their names, so each
 // build installs a new cache: SHELL, what the first screen cannot open without
 // (index.html as "/", the scripts and stylesheets it loads, static/), and LATER,
-// every other emitted file (the other screens' chunks, the icon font).
+// every other emitted file (the other screens' chunks, the icon font). The scan page
+// (scan.html) is no part of the worker app: neither it nor what it loads is kept.
 function serviceWorker() {
   return {
     name: 'wangge-service-worker',
@@ -19,13 +20,15 @@ function serviceWorker() {
     generateBundle(_options, bundle) {
       const page = bundle['index.html']
       if (!page) this.error('index.html is not in the bundle: the service worker cannot tell the shell')
-      const loaded = [...String(page.source).matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1])
+      const loadedBy = (html) => [...String(html.source).matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1])
+      const loaded = loadedBy(page)
+      const scanPage = bundle['scan.html'] ? ['/scan.html', ...loadedBy(bundle['scan.html'])] : []
       const staticFiles = readdirSync(here('./static')).map((name) => `/${name}`).filter((f) => f !== '/sw.js')
       const shell = [...new Set(['/', ...loaded, ...staticFiles])].sort()
       const later = Object.keys(bundle)
         .filter((name) => !name.endsWith('.map') && name !== 'index.html')
         .map((name) => `/${name}`)
-        .filter((file) => !shell.includes(file))
+        .filter((file) => !shell.includes(file) && !scanPage.includes(file))
         .sort()
       const version = createHash('sha256').update([...shell, ...later].sort().join('\n')).digest('hex').slice(0, 12)
       const source = `const VERSION = ${JSON.stringify(version)};\n` +
@@ -36,8 +39,23 @@ function serviceWorker() {
   }
 }
 
+// The dev server answers a QR code's link (/q/<token>) with the scan page, as
+// devtools/server.py and CloudFront do.
+function scanPageInDev() {
+  return {
+    name: 'wangge-scan-page',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((request, _response, next) => {
+        if (/^\/q\/[^/.]+\/?(\?|$)/.test(request.url)) request.url = '/scan.html'
+        next()
+      })
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [vue(), serviceWorker()],
+  plugins: [vue(), serviceWorker(), scanPageInDev()],
   // static/ is copied as-is into dist/. public/ is not Vite's: it holds the page
   // devtools/server.py serves when the app has not been built yet.
   publicDir: 'static',
@@ -57,7 +75,11 @@ export default defineConfig({
     reportCompressedSize: false, // scripts/size.mjs reports what matters
     chunkSizeWarningLimit: 200,
     // On a busy machine Rolldown warns that the Vue plugin takes its time; not actionable.
-    rolldownOptions: { checks: { bundlerTimings: false } },
+    rolldownOptions: {
+      // Two pages: the worker app, and the resident's scan page with none of its code.
+      input: { app: here('./index.html'), scan: here('./scan.html') },
+      checks: { bundlerTimings: false },
+    },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:8000' } },
   test: {

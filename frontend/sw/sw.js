@@ -14,7 +14,8 @@
 //   browser), so the app starts with no network; other same-origin GETs of this
 //   build's files come from the cache, or from the network and are kept; anything
 //   else goes to the network. The API (/api/) is never cached here: the app's
-//   outbox handles writes.
+//   outbox handles writes. A QR code's link (/q/<token>) is the resident's scan
+//   page, no page of this app: it goes to the network untouched.
 /* global VERSION, SHELL, LATER */
 const CACHE = `wangge-shell-${VERSION}`
 const BUILD = new Set([...SHELL, ...LATER])
@@ -99,7 +100,8 @@ self.addEventListener('fetch', (event) => {
   const { request } = event
   if (request.method !== 'GET') return
   const url = new URL(request.url)
-  if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return
+  if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')
+    || url.pathname.startsWith('/q/')) return
   if (request.mode === 'navigate') {
     event.respondWith(shell(request))
   } else if (BUILD.has(url.pathname)) {

@@ -1,14 +1,15 @@
 """The web app on one origin: frontend/dist in a private bucket behind
 CloudFront, and `/api/*` routed to API Gateway through the same distribution.
 
-The app's pages (/grid, /cases/123, a QR code's link ...) are no files: they
-are answered with the app's shell, index.html. Outside China the bucket admits
-only this distribution through origin access control, and a CloudFront
-Function rewrites a page's path to the shell. The China regions' CloudFront
-has neither (no AWS::CloudFront::OriginAccessControl or ::Function there;
-cfn-lint checks it per region), so there the bucket admits an origin access
-identity, and a path the bucket does not have (403) fails over to a small API
-that answers every path with index.html read from the bucket. (A custom error
+The app's pages (/grid, /cases/123 ...) are no files: they are answered with
+the app's shell, index.html; a QR code's link (/q/<token>) with the resident's
+scan page, scan.html. Outside China the bucket admits only this distribution
+through origin access control, and a CloudFront Function rewrites a page's
+path to its file. The China regions' CloudFront has neither (no
+AWS::CloudFront::OriginAccessControl or ::Function there; cfn-lint checks it
+per region), so there the bucket admits an origin access identity, and a path
+the bucket does not have (403) fails over to a small API that answers every
+path with index.html (and /q/* with scan.html) read from the bucket. (A custom error
 response would do it too, but for the whole distribution: it would turn the
 API's own 403 and 404 answers into the shell.) CloudFront in China also takes
 no ACM certificate (an IAM server certificate instead) and serves nothing on
@@ -31,13 +32,16 @@ from constructs import Construct
 
 from wangge_infra.stage import StageSettings
 
-# A path whose last segment has no dot is a page of the single-page app,
-# answered with its shell (as devtools/server.py does locally).
+# A QR code's link gets the scan page; any other path whose last segment has no
+# dot is a page of the single-page app, answered with its shell (as
+# devtools/server.py does locally).
 SPA_ROUTING = """\
 function handler(event) {
   var request = event.request;
   var last = request.uri.split('/').pop();
-  if (last.indexOf('.') === -1) {
+  if (request.uri.indexOf('/q/') === 0) {
+    request.uri = '/scan.html';
+  } else if (last.indexOf('.') === -1) {
     request.uri = '/index.html';
   }
   return request;
@@ -166,27 +170,32 @@ def build(scope: Construct, settings: StageSettings, removal: RemovalPolicy, api
 
 
 def _shell_api(scope: Construct, stage: str, bucket: s3.Bucket) -> str:
-    """A REST API answering GET on any path with the bucket's index.html; its domain."""
+    """A REST API answering GET on any path with the bucket's index.html, and on
+    /q/* (a QR code's link) with scan.html; its domain."""
+    pages = {"index.html": "{proxy+}", "scan.html": "q/{proxy+}"}
     role = iam.Role(
         scope, "ShellRole",
         assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
-        description=f"Wangge {stage}: the shell API reads index.html",
+        description=f"Wangge {stage}: the shell API reads index.html and scan.html",
         inline_policies={"shell": iam.PolicyDocument(statements=[iam.PolicyStatement(
-            actions=["s3:GetObject"], resources=[bucket.arn_for_objects("index.html")])])},
+            actions=["s3:GetObject"], resources=[bucket.arn_for_objects(page)
+                                                 for page in pages])])},
     )
     headers = ("Content-Type", "Cache-Control")
-    integration = apigateway.AwsIntegration(
-        service="s3", integration_http_method="GET", path=f"{bucket.bucket_name}/index.html",
-        options=apigateway.IntegrationOptions(
-            credentials_role=role,
-            integration_responses=[
-                apigateway.IntegrationResponse(status_code="200", response_parameters={
-                    f"method.response.header.{header}": f"integration.response.header.{header}"
-                    for header in headers}),
-                # The site has not been uploaded yet.
-                apigateway.IntegrationResponse(status_code="404", selection_pattern=r"4\d{2}"),
-            ]),
-    )
+
+    def integration(page: str) -> apigateway.AwsIntegration:
+        return apigateway.AwsIntegration(
+            service="s3", integration_http_method="GET", path=f"{bucket.bucket_name}/{page}",
+            options=apigateway.IntegrationOptions(
+                credentials_role=role,
+                integration_responses=[
+                    apigateway.IntegrationResponse(status_code="200", response_parameters={
+                        f"method.response.header.{header}": f"integration.response.header.{header}"
+                        for header in headers}),
+                    # The site has not been uploaded yet.
+                    apigateway.IntegrationResponse(status_code="404", selection_pattern=r"4\d{2}"),
+                ]),
+        )
     method_responses = [
         apigateway.MethodResponse(status_code="200", response_parameters={
             f"method.response.header.{header}": True for header in headers}),
@@ -201,6 +210,7 @@ def _shell_api(scope: Construct, stage: str, bucket: s3.Bucket) -> str:
         deploy_options=apigateway.StageOptions(
             stage_name=SHELL_STAGE, throttling_rate_limit=50, throttling_burst_limit=100),
     )
-    api.root.add_resource("{proxy+}").add_method(
-        "GET", integration, method_responses=method_responses)
+    for page, path in pages.items():
+        api.root.resource_for_path(path).add_method(
+            "GET", integration(page), method_responses=method_responses)
     return f"{api.rest_api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}"

@@ -2,6 +2,7 @@
 routes /api/* to API Gateway; the app's pages get its shell in both partitions."""
 
 import json
+import subprocess
 
 from wangge_infra import gateway
 
@@ -62,7 +63,18 @@ def test_site_files_come_from_the_bucket_and_pages_get_the_shell(template):
     (association,) = default["FunctionAssociations"]
     assert association["EventType"] == "viewer-request"
     (function,) = template.of_type("AWS::CloudFront::Function").values()
-    assert "request.uri = '/index.html'" in function["FunctionCode"]
+    assert _routed(function["FunctionCode"], ["/", "/cases/12", "/q/AbC-9_x", "/assets/app-1.js",
+                                              "/icon.svg"]) == [
+        "/index.html", "/index.html", "/scan.html", "/assets/app-1.js", "/icon.svg"]
+
+
+def _routed(function_code, uris):
+    """What the viewer-request function makes of each URI, run in Node."""
+    script = function_code + (
+        f"console.log(JSON.stringify({json.dumps(uris)}.map("
+        "(uri) => handler({ request: { uri } }).uri)))")
+    return json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True,
+                                     check=True).stdout)
 
 
 def _check_china_shell(template, config, default):
@@ -78,14 +90,26 @@ def _check_china_shell(template, config, default):
     assert primary["S3OriginConfig"]["OriginAccessIdentity"]
     (shell_api,) = template.of_type("AWS::ApiGateway::RestApi")
     assert template.resolve(fallback["DomainName"]).startswith(f"${{{shell_api}}}.execute-api.")
-    (method,) = template.of_type("AWS::ApiGateway::Method").values()
-    assert method["HttpMethod"] == "GET"
-    assert template.resolve(method["Integration"]["Uri"]).endswith("/index.html")
+    # Every path gets the shell, a QR code's link (/q/...) the scan page.
+    served = {}
+    for method in template.of_type("AWS::ApiGateway::Method").values():
+        assert method["HttpMethod"] == "GET"
+        page = template.resolve(method["Integration"]["Uri"]).rsplit("/", 1)[-1]
+        served[_resource_path(template, method["ResourceId"]["Ref"])] = page
+    assert served == {"{proxy+}": "index.html", "q/{proxy+}": "scan.html"}
     role = method["Integration"]["Credentials"]["Fn::GetAtt"][0]
     (policy,) = template.resources[role]["Properties"]["Policies"]
     (statement,) = policy["PolicyDocument"]["Statement"]
     assert statement["Action"] == "s3:GetObject"
-    assert template.resolve(statement["Resource"]).endswith(".Arn}/index.html")
+    assert sorted(template.resolve(arn).rsplit("/", 1)[-1] for arn in statement["Resource"]) == [
+        "index.html", "scan.html"]
+
+
+def _resource_path(template, resource_id):
+    props = template.resources[resource_id]["Properties"]
+    parent = props["ParentId"]
+    above = "" if "Fn::GetAtt" in parent else _resource_path(template, parent["Ref"]) + "/"
+    return above + props["PathPart"]
 
 
 def test_the_site_has_its_own_domain_and_certificate_when_given(template):

@@ -1,0 +1,96 @@
+"""QR codes in the browser: a resident scans a rental's board on a phone, sees
+what the board shows and reports a problem, which becomes a case at the board's
+micro-grid; a code that opens nothing shows "此二维码无效"; the scan page stays
+small enough for 2G. An administrator opens a code's page and revokes it, after
+which the resident's page says it is not valid."""
+
+import gzip
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, Response, expect
+
+from tests.conftest import DEMO_ACCOUNTS
+from tests.e2e.test_cases import api_as, every_item
+from tests.e2e.test_registry import confirm, sign_in_as
+
+SCAN_BUDGET_BYTES = 50 * 1024
+LEADER_SCOPE = DEMO_ACCOUNTS["grid_leader"]["scope"]
+
+
+@pytest.fixture(autouse=True)
+def _scans_not_limited(demo_town) -> Iterator[None]:
+    """The browser scans from the local address, as every e2e test does: this
+    minute's counts are forgotten, so that the limit of a few scans a minute
+    meets only this test's."""
+    from chalicelib import clock
+    from chalicelib.store.rate_limits import RateLimitModel, window_of
+
+    for what in ("scan", "report"):
+        RateLimitModel(f"{what}#127.0.0.1#{window_of(clock.now())}").delete()
+    yield
+
+
+def a_board_in_the_leaders_village() -> tuple[dict, str, str]:
+    """A rental of the demo grid leader's village and (serial, token) of a new board for it."""
+    from tests.api.qr_fixtures import board_code
+
+    rentals = api_as("grid_leader").get(f"/api/v1/rentals?grid={LEADER_SCOPE}&limit=1")
+    assert rentals.status == 200, rentals.body
+    (rental,) = rentals.json["items"]
+    serial, token = board_code(rental["rental_id"])
+    return rental, serial, token
+
+
+def board_of(token: str) -> dict:
+    response = api_as("grid_leader").get(f"/api/v1/public/codes/{token}")
+    assert response.status == 200, response.body
+    return response.json
+
+
+def test_a_resident_sees_the_board_and_reports_a_problem_that_becomes_a_case(page: Page,
+                                                                             screenshot):
+    rental, _, token = a_board_in_the_leaders_village()
+    downloaded: list[Response] = []
+    page.on("response", lambda response: downloaded.append(response))
+    page.goto(f"/q/{token}")
+
+    board = page.locator('[data-test="scan-board"]')
+    expect(board).to_be_visible()
+    expected = board_of(token)
+    expect(page.locator('[data-test="scan-micro-grid"]')).to_have_text(expected["micro_grid"])
+    expect(page.locator('[data-test="scan-worker-name"]')).to_have_text(expected["worker"]["name"])
+    expect(page.locator('[data-test="scan-worker-phone"]')).to_have_attribute(
+        "href", f"tel:{expected['worker']['phone']}")
+    if expected["grid_leader"]:
+        expect(page.locator('[data-test="scan-leader-name"]')).to_have_text(
+            expected["grid_leader"]["name"])
+    page.wait_for_load_state("load")
+    page_files = [r for r in downloaded if "/api/" not in r.url]
+    assert {r.url.rsplit("/", 1)[-1].split("-")[0] for r in page_files} >= {token, "scan"}
+    size = sum(len(gzip.compress(r.body(), 9)) for r in page_files)
+    assert size <= SCAN_BUDGET_BYTES, f"the scan page loads {size} bytes gzipped"
+    screenshot(page, "scan-board")
+
+    description = f"楼道灯不亮 {uuid.uuid4().hex[:6]}"
+    page.locator('[data-test="scan-text"]').fill(description)
+    screenshot(page, "scan-report")
+    page.locator('[data-test="scan-send"]').click()
+    expect(page.locator('[data-test="scan-sent"]')).to_contain_text("已收到")
+    screenshot(page, "scan-sent")
+
+    cases = every_item(api_as("grid_leader"),
+                       f"/api/v1/cases?box=subtree&state=reported&scope={rental['grid_code']}")
+    (case,) = [case for case in cases if case["description"] == description]
+    assert case["source"] == "resident"
+    assert case["location_grid"] == rental["grid_code"]
+
+
+def test_a_code_that_opens_nothing_shows_the_invalid_page(page: Page, screenshot):
+    _, _, token = a_board_in_the_leaders_village()
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    page.goto(f"/q/{tampered}")
+    expect(page.locator('[data-test="scan-invalid"]')).to_contain_text("此二维码无效")
+    expect(page.locator('[data-test="scan-board"]')).to_have_count(0)
+    screenshot(page, "scan-invalid")
