@@ -205,7 +205,7 @@ def load(town: DemoTown) -> bool:
 
     if grid_store.find(COUNTY_CODE) is not None:
         return False
-    from devtools import demo_ledgers
+    from devtools import bulk, demo_ledgers
 
     demo_ledgers.write(town)
     children: dict[str, int] = {}
@@ -217,7 +217,7 @@ def load(town: DemoTown) -> bool:
     for grid in reversed(town.grids):
         built.append(grid_store.build(grid["code"], grid["name"], grid["leader"]))
         built[-1].next_child_sequence = children.get(grid["code"], 0)
-    grid_store.load_fresh(built)
+    bulk.put_fresh([grid_store.to_item(grid) for grid in built])
     return True
 
 

@@ -1,7 +1,7 @@
-"""Writing the demo town's workers and ledgers fast: batch writes with fixed
-ids, and the counters written as totals computed here, so that a load cut
-short is redone without counting anything twice. Only for a fresh demo county:
-the API's own writes go through transactions (store/unit_of_work.py)."""
+"""Writing the demo town's workers and ledgers fast: the domain's records with
+fixed ids, put in batches (devtools/bulk.py), and the counters written as
+totals computed here, so that a load cut short is redone without counting
+anything twice. Only for a fresh demo county."""
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
@@ -16,6 +16,8 @@ def write(town) -> None:
     from chalicelib.domain import ledger, ledger_records
     from chalicelib.domain.workers import Assignment, Worker
     from chalicelib.store import counters, uniques
+
+    from devtools import bulk
     from chalicelib.store import households as household_store
     from chalicelib.store import rentals as rental_store
     from chalicelib.store import workers as worker_store
@@ -24,25 +26,27 @@ def write(town) -> None:
     now = datetime.now(timezone.utc)
     totals: list[tuple[str, str, dict[str, int]]] = []  # appended to by several threads
 
-    def claims_of(record, owner: str) -> list[tuple[str, str, str, str]]:
-        return [(held.kind, held.scope, held.value, owner) for held in record.footprint().claims]
+    def claims_of(record, owner: str) -> list:
+        return [uniques.claim_item(held.kind, held.scope, held.value, owner)
+                for held in record.footprint().claims]
 
     def write_workers() -> None:
         workers, assignments, claims = [], [], []
         for worker in town.workers:
             workers.append(Worker(**worker, created_at=now, updated_at=now))
-            claims.append((worker_rules.PHONE_CLAIM, "all", worker["phone"], worker["worker_id"]))
+            claims.append(uniques.claim_item(worker_rules.PHONE_CLAIM, "all", worker["phone"],
+                                             worker["worker_id"]))
             if worker["is_leader"]:
                 continue
             assignments.append(Assignment(
                 assignment_id=f"a{worker['worker_id'][1:]}", worker_id=worker["worker_id"],
                 grid_code=worker["grid_code"], start_date=date.fromisoformat(ASSIGNED_SINCE),
                 created_by="demo", created_at=now))
-            claims.append((worker_rules.ASSIGNMENT_CLAIM, worker["grid_code"],
-                           worker["worker_id"], assignments[-1].assignment_id))
+            claims.append(uniques.claim_item(worker_rules.ASSIGNMENT_CLAIM, worker["grid_code"],
+                                             worker["worker_id"], assignments[-1].assignment_id))
             totals.append((worker["grid_code"], "ledger", {ledger.ACTIVE_ASSIGNMENTS: 1}))
-        worker_store.load_fresh(workers, assignments)
-        uniques.load_fresh(claims)
+        bulk.put_fresh([worker_store.to_item(worker) for worker in workers]
+                       + [worker_store.assignment_to_item(a) for a in assignments] + claims)
 
     def write_households(part: list) -> None:
         written, claims = [], []
@@ -64,8 +68,7 @@ def write(town) -> None:
             written.append(record)
             claims += claims_of(record, record.household_id)
             totals.append((code, "ledger", {ledger.HOUSEHOLDS: 1}))
-        household_store.load_fresh(written)
-        uniques.load_fresh(claims)
+        bulk.put_fresh([household_store.to_item(record) for record in written] + claims)
 
     def write_rentals() -> None:
         written, claims = [], []
@@ -88,8 +91,7 @@ def write(town) -> None:
             claims += claims_of(record, record.rental_id)
             totals.append((code, "ledger", {ledger.RENTALS: 1,
                                             ledger.TENANTS: record.tenant_count}))
-        rental_store.load_fresh(written)
-        uniques.load_fresh(claims)
+        bulk.put_fresh([rental_store.to_item(record) for record in written] + claims)
 
     # DynamoDB Local takes writes from several connections faster than from one.
     parts = [town.households[i::PARALLEL_WRITERS] for i in range(PARALLEL_WRITERS)]
@@ -98,25 +100,4 @@ def write(town) -> None:
         jobs += [pool.submit(write_households, part) for part in parts]
         for job in jobs:
             job.result()
-    _write_totals(counters, totals)
-
-
-def _write_totals(counters, changes) -> None:
-    """Counter items put with their totals (a fresh county has no counts to add to)."""
-    from chalicelib.domain import grid_codes
-    from chalicelib.store.counters import PREFIX, CounterModel
-
-    table = CounterModel.Meta.table_name
-    dispatch = CounterModel._get_connection().connection.dispatch
-    puts = []
-    for (code, bucket), totals in counters.merge(changes).items():
-        item = {"grid_code": {"S": code}, "bucket": {"S": bucket},
-                "county": {"S": grid_codes.county_of(code)},
-                "bucket_code": {"S": f"{bucket}|{code}"}}
-        item.update({PREFIX + name: {"N": str(n)} for name, n in totals.items()})
-        puts.append({"PutRequest": {"Item": item}})
-    for start in range(0, len(puts), 25):
-        request = {table: puts[start:start + 25]}
-        while request:
-            request = dispatch("BatchWriteItem", {"RequestItems": request}).get(
-                "UnprocessedItems") or None
+    bulk.put_raw(*counters.total_items(totals))

@@ -240,3 +240,16 @@ def transfer(old_code: str, new_code: str, bucket: str, counts: Deltas, *,
             return False
         raise
     return True
+
+
+def total_items(changes: Iterable[tuple[str, str, Deltas]]) -> tuple[str, list[dict[str, Any]]]:
+    """The counters table and its raw items holding `changes` as totals, for
+    set-up code that writes a fresh county in bulk (it has no counts to add to)."""
+    items = []
+    for (code, bucket), totals in merge(changes).items():
+        item = {"grid_code": {"S": code}, "bucket": {"S": bucket},
+                "county": {"S": grid_codes.county_of(code)},
+                "bucket_code": {"S": f"{bucket}|{code}"}}
+        item.update({PREFIX + name: {"N": str(n)} for name, n in totals.items()})
+        items.append(item)
+    return CounterModel.Meta.table_name, items

@@ -172,15 +172,6 @@ def create(grid: Grid) -> Grid:
     return grid
 
 
-def load_fresh(grids: list[Grid]) -> None:
-    """Write the grids of a county that has none yet, unconditionally and in
-    batches (the demo town); each is stored at version 1."""
-    with GridModel.batch_write() as batch:
-        for grid in grids:
-            item = to_item(grid)
-            item.version = 1
-            batch.save(item)
-
 
 def _open(condition: Any) -> Any:
     """`condition`, and the grid is neither retired nor moving."""

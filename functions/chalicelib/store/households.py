@@ -174,15 +174,6 @@ def to_item(record: Household | Resident) -> HouseholdModel | ResidentModel:
     return item
 
 
-def load_fresh(records_to_write: list[Household | Resident]) -> None:
-    """Write the households and residents of a county that has none yet, unconditionally and in
-    batches (the demo town); each is stored at version 1."""
-    with HouseholdModel.batch_write() as households, ResidentModel.batch_write() as residents:
-        for record in records_to_write:
-            item = to_item(record)
-            item.version = 1
-            (households if isinstance(item, HouseholdModel) else residents).save(item)
-
 
 def _what(record: Household | Resident) -> str:
     return "household" if isinstance(record, Household) else "resident"

@@ -170,15 +170,6 @@ def to_item(record: Rental | Tenant) -> RentalModel | TenantModel:
     return item
 
 
-def load_fresh(records_to_write: list[Rental | Tenant]) -> None:
-    """Write the rentals and tenants of a county that has none yet, unconditionally and in
-    batches (the demo town); each is stored at version 1."""
-    with RentalModel.batch_write() as rentals, TenantModel.batch_write() as tenants:
-        for record in records_to_write:
-            item = to_item(record)
-            item.version = 1
-            (rentals if isinstance(item, RentalModel) else tenants).save(item)
-
 
 def _what(record: Rental | Tenant) -> str:
     return "rental" if isinstance(record, Rental) else "tenant"

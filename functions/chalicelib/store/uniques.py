@@ -42,9 +42,6 @@ def owners_of(claims: list[str]) -> dict[str, str]:
     return found
 
 
-def load_fresh(claims: list[tuple[str, str, str, str]]) -> None:
-    """Write claims (kind, scope, value, owner id) that nobody holds yet, in
-    batches (the demo town)."""
-    with UniqueModel.batch_write() as batch:
-        for kind, scope, value, owner_id in claims:
-            batch.save(UniqueModel(claim_key(kind, scope, value), owner_id=owner_id))
+def claim_item(kind: str, scope: str, value: str, owner_id: str) -> UniqueModel:
+    """The item of a claim, for set-up code that writes a fresh county in bulk."""
+    return UniqueModel(claim_key(kind, scope, value), owner_id=owner_id)

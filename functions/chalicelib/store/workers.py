@@ -157,18 +157,6 @@ def save_assignment(work: UnitOfWork, assignment: Assignment) -> None:
     _versioned(work, assignment, item)
 
 
-def load_fresh(workers: list[Worker], assignments: list[Assignment]) -> None:
-    """Write the workers and assignments of a county that has none yet,
-    unconditionally and in batches (the demo town); each is stored at version 1."""
-    with WorkerModel.batch_write() as worker_batch, \
-            AssignmentModel.batch_write() as assignment_batch:
-        for item in [to_item(worker) for worker in workers]:
-            item.version = 1
-            worker_batch.save(item)
-        for item in [assignment_to_item(assignment) for assignment in assignments]:
-            item.version = 1
-            assignment_batch.save(item)
-
 
 def get(worker_id: str) -> Worker:
     try:
