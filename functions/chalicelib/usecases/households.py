@@ -4,17 +4,14 @@ grid's counters. Every change is one transaction with its audit entries."""
 
 import re
 import time
-from datetime import date
 
 from chalicelib import clock
 from chalicelib.domain import grid_codes, ledger, tokens
 from chalicelib.domain.callers import Caller
 from chalicelib.domain.ledger_records import Household, Resident, check_version
-from chalicelib.domain.personal_data import mask_id_number, mask_phone
 from chalicelib.errors import Conflict, Forbidden, InvalidInput
 from chalicelib.schemas.ledgers import (
     MOBILE_OR_LANDLINE,
-    GridStayOut,
     HouseholdCreate,
     HouseholdListQuery,
     HouseholdMove,
@@ -32,6 +29,7 @@ from chalicelib.settings import settings
 from chalicelib.store import households as household_store
 from chalicelib.store.unit_of_work import UnitOfWork
 from chalicelib.usecases import audit
+from chalicelib.usecases.ledger_views import household_view, resident_view
 from chalicelib.usecases.ledger_writes import LedgerChange
 
 
@@ -41,36 +39,6 @@ def key_groups() -> tuple[str, ...]:
 
 def ledger_settings() -> LedgerSettings:
     return LedgerSettings(key_groups=list(key_groups()), resident_types=ledger.RESIDENT_TYPES)
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def resident_view(resident: Resident, *, reveal: bool = False) -> ResidentOut:
-    birth = resident.birth_date
-    return ResidentOut(
-        resident_id=resident.resident_id, household_id=resident.household_id,
-        grid_code=resident.grid_code, name=resident.name,
-        id_number=resident.id_number if reveal else mask_id_number(resident.id_number),
-        phone=resident.phone if reveal else mask_phone(resident.phone),
-        sex=resident.sex, age=age_on(birth, clock.today()),
-        birth_date=birth if reveal else None, resident_type=resident.resident_type,
-        tags=list(resident.tags), relation=resident.relation, notes=resident.notes,
-        updated_at=resident.updated_at, version=resident.version)
-
-
-def household_view(household: Household, members: list[Resident] | None = None,
-                   ) -> HouseholdOut:
-    return HouseholdOut(
-        household_id=household.household_id, grid_code=household.grid_code,
-        address=household.address, head_name=household.head_name, notes=household.notes,
-        member_count=household.member_count,
-        grid_history=[GridStayOut(grid_code=s.grid_code, since=s.since, until=s.until)
-                      for s in household.grid_history],
-        created_at=household.created_at, updated_at=household.updated_at,
-        version=household.version,
-        members=None if members is None else [resident_view(m) for m in members])
 
 
 def scope_of_household(household_id: str) -> str:

@@ -9,8 +9,12 @@ from chalicelib.domain import grid_codes, ledger
 from chalicelib.schemas.ledgers import SearchResults
 from chalicelib.store import households as household_store
 from chalicelib.store import rentals as rental_store
-from chalicelib.usecases.households import household_view, resident_view
-from chalicelib.usecases.rentals import rental_view, tenant_view
+from chalicelib.usecases.ledger_views import (
+    household_view,
+    rental_view,
+    resident_view,
+    tenant_view,
+)
 
 ID_NUMBER = re.compile(r"^[0-9]{17}[0-9Xx]$")
 PHONE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$")

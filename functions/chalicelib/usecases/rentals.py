@@ -6,7 +6,6 @@ from chalicelib import clock
 from chalicelib.domain import grid_codes, ledger, tokens
 from chalicelib.domain.callers import Caller
 from chalicelib.domain.ledger_records import Rental, Tenant, check_version
-from chalicelib.domain.personal_data import mask_id_number, mask_phone
 from chalicelib.errors import InvalidInput
 from chalicelib.schemas.ledgers import (
     RentalCreate,
@@ -23,30 +22,8 @@ from chalicelib.store import rentals as rental_store
 from chalicelib.store import workers as worker_store
 from chalicelib.store.unit_of_work import UnitOfWork
 from chalicelib.usecases import audit
-from chalicelib.usecases.households import age_on
+from chalicelib.usecases.ledger_views import rental_view, tenant_view
 from chalicelib.usecases.ledger_writes import LedgerChange
-
-
-def rental_view(rental: Rental, *, reveal: bool = False) -> RentalOut:
-    return RentalOut(
-        rental_id=rental.rental_id, grid_code=rental.grid_code, address=rental.address,
-        owner_name=rental.owner_name,
-        owner_phone=rental.owner_phone if reveal else mask_phone(rental.owner_phone),
-        owner_household_id=rental.owner_household_id,
-        responsible_worker_id=rental.responsible_worker_id, rooms=rental.rooms,
-        notes=rental.notes, tenant_count=rental.tenant_count, closed=rental.closed,
-        created_at=rental.created_at, updated_at=rental.updated_at, version=rental.version)
-
-
-def tenant_view(tenant: Tenant, *, reveal: bool = False) -> TenantOut:
-    return TenantOut(
-        tenant_id=tenant.tenant_id, rental_id=tenant.rental_id, grid_code=tenant.grid_code,
-        name=tenant.name,
-        id_number=tenant.id_number if reveal else mask_id_number(tenant.id_number),
-        phone=tenant.phone if reveal else mask_phone(tenant.phone), sex=tenant.sex,
-        age=age_on(tenant.birth_date, clock.today()), move_in=tenant.move_in,
-        move_out=tenant.move_out, current=tenant.current, workplace=tenant.workplace,
-        notes=tenant.notes, version=tenant.version)
 
 
 def scope_of_rental(rental_id: str) -> str:
