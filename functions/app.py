@@ -47,6 +47,11 @@ def ledger_jobs(event):
     return sweeps.run("ledger-jobs")
 
 
+@app.schedule(_every("print-sheets"), name="print-sheets")
+def print_sheets(event):
+    return sweeps.run("print-sheets")
+
+
 @app.schedule(_every("case-deadlines"), name="case-deadlines")
 def case_deadlines(event):
     return sweeps.run("case-deadlines")

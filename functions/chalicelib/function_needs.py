@@ -43,6 +43,13 @@ FUNCTION_NEEDS = {
     # API keys whose callback secrets sign them.
     "hotline-callbacks": {"tables": {"case_callbacks": "read_write", "cases": "read",
                                      "case_keys": "read", "api_keys": "read"}},
+    # Finishes print sheets: issues each record's code (the code, the codes it
+    # revokes, the record's latest-code claim, the audit entry), reads the records,
+    # their grids and workers, and writes the PDF.
+    "print-sheets": {"tables": {"print_jobs": "read_write", "qr_codes": "read_write",
+                                "uniques": "read_write", **AUDIT_LOG, "rentals": "read",
+                                "assignments": "read", "workers": "read", "grids": "read"},
+                     "buckets": {"exports": "read_write"}, "qr_keys": True},
     # Finishes Excel imports and exports.
     "ledger-jobs": {"tables": LEDGER_TABLES, "buckets": {"exports": "read_write"}},
 }

@@ -25,6 +25,12 @@ def _ledger_jobs(now: datetime | None) -> dict[str, Any]:
     return {"finished": ledger_files.resume_jobs()}
 
 
+def _print_sheets(now: datetime | None) -> dict[str, Any]:
+    from chalicelib.usecases import print_sheets
+
+    return {"finished": print_sheets.resume_jobs()}
+
+
 def _case_deadlines(now: datetime | None) -> dict[str, Any]:
     from chalicelib.usecases import case_deadlines
 
@@ -49,6 +55,7 @@ SWEEPS = {sweep.name: sweep for sweep in (
     Sweep("resume-grid-moves", 1, _grid_moves,
           "carry on subtree moves a request could not finish"),
     Sweep("ledger-jobs", 1, _ledger_jobs, "carry on Excel imports and exports"),
+    Sweep("print-sheets", 1, _print_sheets, "carry on print sheets of boards and cards"),
     Sweep("case-deadlines", 5, _case_deadlines,
           "warn before a case's stage runs out; mark it overdue and escalate after"),
     Sweep("hotline-callbacks", 1, _hotline_callbacks,

@@ -5,6 +5,7 @@ one record meet, it is left with one current code at most."""
 import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 import zxingcpp
@@ -192,3 +193,162 @@ def test_the_database_down_is_503(county_admin, tree, database_at, closed_port):
                      county_admin.post(f"{V1}/qr-codes/{serial}/revoke"),
                      county_admin.get(f"{V1}/qr-codes/{serial}/image")):
         assert_unavailable(response)
+
+
+# Print sheets
+
+def _printed(api, body):
+    response = api.post(f"{V1}/print-sheets", body)
+    assert response.status == 202, response.body
+    return response.json
+
+
+def _codes_on(pdf_bytes: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+
+    from tests.unit.test_printables import codes_in_reading_order, rendered
+
+    return [url for page in pdfium.PdfDocument(pdf_bytes)
+            for url in codes_in_reading_order(rendered(page))]
+
+
+def _serial_of(url: str) -> str:
+    from chalicelib import qr_keys
+    from chalicelib.domain import qr_tokens
+
+    token = url.rsplit("/q/", 1)[1]
+    return qr_tokens.verify(token, qr_keys.qr_keys(), datetime.now(UTC)).serial
+
+
+def test_every_code_on_a_sheet_of_boards_opens_its_own_rental(county_admin, tree):
+    api = county_admin
+    worker = a_worker(api, tree.village_a, name="刘网格")
+    assigned(api, worker, tree.micro_a1)
+    rentals = [a_rental(api, tree.micro_a1, worker, tenants=n) for n in (0, 1, 2)]
+    rentals.append(a_rental(api, tree.micro_a2))  # nobody covers micro_a2: no worker printed
+    job = _printed(api, {"kind": "rental_boards", "grid_code": tree.grid_a})
+    assert (job["status"], job["records"], job["processed"]) == ("done", 4, 4), job
+    assert api.get(f"{V1}/print-sheets/{job['job_id']}").json == job
+    urls = _codes_on(fetch(job["download_url"]))
+    assert len(urls) == 4
+    scanner = client_at()
+    opened = {}
+    for url in urls:
+        code = api.get(f"{V1}/qr-codes/{_serial_of(url)}").json
+        assert code["kind"] == "rental_board" and code["current"] and code["url"] == url
+        answer = scanner.get(f"{V1}/public/codes/{url.rsplit('/q/', 1)[1]}")
+        assert answer.status == 200, answer.body
+        opened[code["record_id"]] = (code["snapshot"], answer.json)
+    assert set(opened) == {r["rental_id"] for r in rentals}
+    for rental in rentals:
+        snapshot, answer = opened[rental["rental_id"]]
+        assert snapshot["tenant_count"] == len(
+            api.get(f"{V1}/rentals/{rental['rental_id']}/tenants?current=true").json["items"])
+        expected = "刘网格" if rental["grid_code"] == tree.micro_a1 else None
+        assert (answer["worker"] or {}).get("name") == expected
+
+
+def test_a_sheet_printed_again_revokes_the_first_and_reprint_only_prints_what_changed(
+        county_admin, tree):
+    api = county_admin
+    rentals = [a_rental(api, tree.micro_a1) for _ in range(3)]
+    first = _codes_on(fetch(_printed(api, {"kind": "rental_boards",
+                                           "grid_code": tree.micro_a1})["download_url"]))
+    nothing = _printed(api, {"kind": "rental_boards", "grid_code": tree.micro_a1,
+                             "reprint_only": True})
+    assert (nothing["status"], nothing["records"], nothing["download_url"]) == ("done", 0, None)
+
+    moved_in = rentals[1]["rental_id"]
+    from tests.api.ledger_fixtures import new_id_number
+
+    assert api.post(f"{V1}/rentals/{moved_in}/tenants", {
+        "name": "新租户", "id_number": new_id_number(), "move_in": "2026-03-01"}).status == 201
+    again = _printed(api, {"kind": "rental_boards", "grid_code": tree.micro_a1,
+                           "reprint_only": True})
+    assert again["records"] == 1
+    [url] = _codes_on(fetch(again["download_url"]))
+    code = api.get(f"{V1}/qr-codes/{_serial_of(url)}").json
+    assert code["record_id"] == moved_in and code["snapshot"]["tenant_count"] == 1
+    scanner = client_at()
+    for old in first:
+        serial = _serial_of(old)
+        status = scanner.get(f"{V1}/public/codes/{old.rsplit('/q/', 1)[1]}").status
+        revoked = api.get(f"{V1}/qr-codes/{serial}").json["record_id"] == moved_in
+        assert status == (404 if revoked else 200)
+
+
+def test_every_card_on_a_sheet_opens_its_worker(county_admin, tree):
+    api = county_admin
+    workers = [a_worker(api, tree.village_a, name=f"卡{n}") for n in range(3)]
+    for worker, grid in zip(workers, (tree.micro_a1, tree.micro_a1, tree.micro_a2)):
+        assigned(api, worker, grid)
+    job = _printed(api, {"kind": "contact_cards", "grid_code": tree.village_a})
+    assert (job["status"], job["records"]) == ("done", 3), job
+    scanner = client_at()
+    names = set()
+    for url in _codes_on(fetch(job["download_url"])):
+        answer = scanner.get(f"{V1}/public/codes/{url.rsplit('/q/', 1)[1]}").json
+        names.add(answer["worker"]["name"])
+    assert names == {"卡0", "卡1", "卡2"}
+
+
+def test_a_sheet_the_request_leaves_is_finished_by_the_sweep(county_admin, tree, monkeypatch):
+    from chalicelib import sweeps
+    from chalicelib.usecases import print_sheets
+
+    api = county_admin
+    rentals = [a_rental(api, tree.micro_a1) for _ in range(2)]
+    monkeypatch.setattr(print_sheets, "REQUEST_BUDGET_SECONDS", 0.0)
+    job = _printed(api, {"kind": "rental_boards", "grid_code": tree.micro_a1})
+    assert (job["status"], job["download_url"]) == ("running", None)
+    summary = sweeps.run("print-sheets")
+    assert job["job_id"] in summary["finished"]
+    done = api.get(f"{V1}/print-sheets/{job['job_id']}").json
+    assert done["status"] == "done" and done["records"] == 2
+    records = {api.get(f"{V1}/qr-codes/{_serial_of(url)}").json["record_id"]
+               for url in _codes_on(fetch(done["download_url"]))}
+    assert records == {r["rental_id"] for r in rentals}
+
+
+def test_a_run_cut_short_after_issuing_is_resumed_without_issuing_again(county_admin, tree,
+                                                                       monkeypatch):
+    from chalicelib.usecases import print_sheets
+
+    api = county_admin
+    rental = a_rental(api, tree.micro_a1)
+    monkeypatch.setattr(print_sheets, "DRAW_SECONDS_PER_ITEM", 10_000.0)
+    job = _printed(api, {"kind": "rental_boards", "grid_code": tree.micro_a1})
+    assert (job["status"], job["processed"]) == ("running", 1)
+    [issued] = _current_codes(rental["rental_id"])
+    monkeypatch.setattr(print_sheets, "DRAW_SECONDS_PER_ITEM", 0.0)
+    print_sheets.run(job["job_id"], budget_seconds=60)
+    [url] = _codes_on(fetch(api.get(f"{V1}/print-sheets/{job['job_id']}").json["download_url"]))
+    assert _serial_of(url) == issued.serial
+    assert [c.serial for c in _current_codes(rental["rental_id"])] == [issued.serial]
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"kind": "labels", "grid_code": "140825102201"}, "kind"),
+    ({"kind": "rental_boards"}, "grid_code"),
+    ({"kind": "rental_boards", "grid_code": "14082510220"}, "grid_code"),
+    ({"kind": "rental_boards", "grid_code": "140825102201", "reprint_only": "yes"},
+     "reprint_only"),
+])
+def test_a_bad_print_request_names_its_field(county_admin, body, field):
+    response = county_admin.post(f"{V1}/print-sheets", body)
+    assert response.status == 400, response.body
+    assert field in [d["field"] for d in response.error["details"]]
+
+
+def test_a_print_job_outside_the_callers_scope_is_refused(county_admin, tree):
+    job = _printed(county_admin, {"kind": "contact_cards", "grid_code": tree.village_a})
+    neighbour = user_in(tree.village_b, "grid_leader")
+    response = neighbour.get(f"{V1}/print-sheets/{job['job_id']}")
+    assert response.status == 403 and response.error["code"] == "out_of_scope"
+
+
+def test_printing_with_the_database_down_is_503(county_admin, tree, database_at,  # noqa: F811
+                                                closed_port):  # noqa: F811
+    database_at(closed_port)
+    assert_unavailable(county_admin.post(f"{V1}/print-sheets", {
+        "kind": "rental_boards", "grid_code": tree.micro_a1}))

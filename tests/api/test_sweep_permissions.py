@@ -64,3 +64,21 @@ def test_the_deadline_sweep_touches_only_what_case_deadlines_may(at, dynamodb_ca
     sweep(at(MONDAY + timedelta(hours=4, minutes=1)))  # overdue, escalated
     assert case_store.get(case_id).case.late_stages == 1
     assert_declared("case-deadlines", dynamodb_calls)
+
+
+def test_the_print_sweep_touches_only_what_print_sheets_may(county_admin, dynamodb_calls,
+                                                             monkeypatch):
+    from chalicelib import sweeps
+    from chalicelib.usecases import print_sheets
+
+    tree = build(county_admin)
+    rental_with_tenant(county_admin, tree.micro_a1)
+    assigned_worker(county_admin, tree.micro_a1)
+    monkeypatch.setattr(print_sheets, "REQUEST_BUDGET_SECONDS", 0.0)
+    jobs = [county_admin.post("/api/v1/print-sheets", {"kind": kind, "grid_code": tree.grid_a}
+                              ).json["job_id"] for kind in ("rental_boards", "contact_cards")]
+    dynamodb_calls.clear()
+
+    summary = sweeps.run("print-sheets")
+    assert set(jobs) <= set(summary["finished"])
+    assert_declared("print-sheets", dynamodb_calls)

@@ -1,10 +1,12 @@
 from chalicelib.domain.roles import GRID_MANAGERS
 from chalicelib.lazy import lazy
-from chalicelib.schemas.qr_codes import ImageQuery, QrCodeOut, QrImage
+from chalicelib.schemas.base import RecordId
+from chalicelib.schemas.qr_codes import ImageQuery, PrintJobOut, PrintRequest, QrCodeOut, QrImage
 from chalicelib.web import api
-from chalicelib.web.access import Access, Caller
+from chalicelib.web.access import Access, Caller, body_field
 
 qr_codes = lazy("chalicelib.usecases.qr_codes")
+print_sheets = lazy("chalicelib.usecases.print_sheets")
 
 resource = api.Resource(__name__, tag="qr codes")
 
@@ -28,3 +30,17 @@ def revoke_qr_code(serial: str, caller: Caller) -> QrCodeOut:
               query=ImageQuery, response=QrImage, access=MANAGE_CODE)
 def qr_code_image(serial: str, query: ImageQuery) -> QrImage:
     return qr_codes.image(serial, query.format)
+
+
+@resource.post("/print-sheets", summary="Print a subtree's rental boards or contact cards: "
+               "a new code for each (revoking its old one), one A4 PDF (202; poll the job)",
+               body=PrintRequest, response=PrintJobOut, status=202,
+               access=Access(roles=GRID_MANAGERS, scope=body_field("grid_code")))
+def start_print_sheet(body: PrintRequest, caller: Caller) -> PrintJobOut:
+    return print_sheets.start(caller, body)
+
+
+@resource.get("/print-sheets/{job_id}", summary="A print job: how far it got, its PDF once done",
+              response=PrintJobOut, access=Access(roles=GRID_MANAGERS))
+def get_print_sheet(job_id: RecordId, caller: Caller) -> PrintJobOut:
+    return print_sheets.get(caller, job_id)

@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from chalicelib.schemas.base import Body, MultilineText, Query, Schema
+from chalicelib.schemas.base import Body, GridCode, MultilineText, Query, Schema
 
 
 class QrCodeOut(Schema):
@@ -59,3 +59,29 @@ class PublicReport(Body):
 class PublicReportOut(Schema):
     received: Literal[True] = True
     message: str
+
+
+PrintKind = Literal["rental_boards", "contact_cards"]
+
+
+class PrintRequest(Body):
+    kind: PrintKind
+    grid_code: GridCode = Field(description="The subtree to print")
+    reprint_only: bool = Field(False, description="Only boards whose rental changed since "
+                               "they were printed (or that have none), only cards not printed")
+
+
+class PrintJobOut(Schema):
+    job_id: str
+    kind: PrintKind
+    grid_code: str
+    reprint_only: bool
+    status: Literal["running", "done", "failed"]
+    records: int = Field(description="Found to print (known once the job has looked)")
+    processed: int = Field(description="With their new code issued")
+    filename: str
+    download_url: str | None = Field(description="When done with something to print: a link "
+                                     "to the PDF, valid for 15 minutes")
+    failure: str | None
+    created_at: datetime
+    finished_at: datetime | None

@@ -12,6 +12,7 @@ from chalicelib.store.grids import GridModel
 from chalicelib.store.households import HouseholdModel, ResidentModel
 from chalicelib.store.idempotency import IdempotencyModel
 from chalicelib.store.ledger_jobs import LedgerJobModel
+from chalicelib.store.print_jobs import PrintJobModel
 from chalicelib.store.qr_codes import QrCodeModel
 from chalicelib.store.rate_limits import RateLimitModel
 from chalicelib.store.rentals import RentalModel, TenantModel
@@ -26,7 +27,7 @@ ALL_MODELS += (AssignmentModel, HouseholdModel, ResidentModel, RentalModel, Tena
                UniqueModel, GridMoveModel, LedgerJobModel)
 ALL_MODELS += (CaseModel, CaseEventModel, CaseKeyModel, CallbackModel, CaseCategoryModel,
                SweepMarkModel)
-ALL_MODELS += (QrCodeModel, RateLimitModel)
+ALL_MODELS += (QrCodeModel, RateLimitModel, PrintJobModel)
 # Attributes DynamoDB expires items by (the infra enables TTL on them).
 TTL_ATTRIBUTES = {SessionModel: "expires_at", LoginThrottleModel: "expires_at",
                   IdempotencyModel: "expiration", RateLimitModel: "expires_at"}

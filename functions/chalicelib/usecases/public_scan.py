@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from chalicelib import clock, qr_keys
 from chalicelib.domain import grid_codes, qr_codes, qr_tokens
 from chalicelib.domain.callers import Caller
+from chalicelib.domain.ledger_records import Rental
 from chalicelib.domain.qr_codes import QrCode
 from chalicelib.domain.qr_tokens import InvalidCode
-from chalicelib.domain.workers import ACTIVE, Worker, successor
+from chalicelib.domain.workers import ACTIVE, Assignment, Worker, successor
 from chalicelib.errors import NotFound, TooManyRequests
 from chalicelib.schemas.qr_codes import PublicCode, PublicPerson, PublicReport, PublicReportOut
 from chalicelib.settings import settings
@@ -58,18 +59,26 @@ def current_worker_of(grid_code: str, instead_of: str | None = None) -> Worker |
     return _active(successor(worker_store.active_assignments_in(grid_code), instead_of or ""))
 
 
+def board_worker(rental: Rental) -> Worker | None:
+    """Whom a rental's board says to call (printed, and opened by a scan)."""
+    return _active(rental.responsible_worker_id) or current_worker_of(rental.grid_code)
+
+
+def card_worker(assignment: Assignment) -> Worker | None:
+    """Whom a contact card says to call: its worker, or once they left the grid,
+    who took it over."""
+    worker = _active(assignment.worker_id) if assignment.active else None
+    return worker or current_worker_of(assignment.grid_code, instead_of=assignment.worker_id)
+
+
 def _open_board(code: QrCode) -> Opened:
     rental = rental_store.get_rental(code.record_id)
-    worker = _active(rental.responsible_worker_id) or current_worker_of(rental.grid_code)
-    return Opened(code, rental.grid_code, worker)
+    return Opened(code, rental.grid_code, board_worker(rental))
 
 
 def _open_card(code: QrCode) -> Opened:
     assignment = worker_store.get_assignment(code.record_id)
-    worker = _active(assignment.worker_id) if assignment.active else None
-    if worker is None:  # the worker left the grid: the card opens who took it over
-        worker = current_worker_of(assignment.grid_code, instead_of=assignment.worker_id)
-    return Opened(code, assignment.grid_code, worker)
+    return Opened(code, assignment.grid_code, card_worker(assignment))
 
 
 OPENERS = {qr_codes.RENTAL_BOARD: _open_board, qr_codes.CONTACT_CARD: _open_card}

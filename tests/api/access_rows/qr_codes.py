@@ -3,7 +3,7 @@ tests/api/test_access_matrix.py)."""
 
 from tests.api import ledger_fixtures
 from tests.api.access_rows import ADMINS
-from tests.api.ledger_fixtures import a_rental_in
+from tests.api.ledger_fixtures import a_rental_in, micro_in
 
 MANAGERS = ADMINS | {"grid_leader"}
 V1 = "/api/v1"
@@ -36,6 +36,23 @@ def _unlimited_token_in(grid: str) -> str:
     return _board_in(grid)[1]
 
 
+def _micro(grid: str) -> str:
+    """A micro-grid of the subtree: a sheet of its few cards is quick to print."""
+    return grid if ledger_fixtures._pretending else micro_in(grid)
+
+
+def _print_job_in(grid: str) -> str:
+    from chalicelib.schemas.qr_codes import PrintRequest
+    from chalicelib.usecases import print_sheets
+
+    from tests.api.ledger_fixtures import system
+
+    if ledger_fixtures._pretending:
+        return ledger_fixtures.NOWHERE
+    return print_sheets.start(system(grid), PrintRequest(
+        kind="contact_cards", grid_code=_micro(grid))).job_id
+
+
 ROUTES = {
     "get_qr_code": (MANAGERS, 200, lambda g: ("GET", f"{V1}/qr-codes/{_serial_in(g)}", None)),
     "revoke_qr_code": (MANAGERS, 200, lambda g: (
@@ -46,5 +63,10 @@ ROUTES = {
         "GET", f"{V1}/public/codes/{_unlimited_token_in(g)}", None)),
     "report_from_code": (None, 201, lambda g: (
         "POST", f"{V1}/public/codes/{_unlimited_token_in(g)}/reports", {"text": "路灯坏了"})),
+    "start_print_sheet": (MANAGERS, 202, lambda g: (
+        "POST", f"{V1}/print-sheets", {"kind": "contact_cards", "grid_code": _micro(g)})),
+    "get_print_sheet": (MANAGERS, 200, lambda g: (
+        "GET", f"{V1}/print-sheets/{_print_job_in(g)}", None)),
 }
-SCOPED = {"get_qr_code", "revoke_qr_code", "qr_code_image"}
+SCOPED = {"get_qr_code", "revoke_qr_code", "qr_code_image", "start_print_sheet",
+          "get_print_sheet"}
