@@ -263,6 +263,7 @@ def test_an_export_that_fails_on_its_data_ends_failed_and_is_not_retried(
 def test_an_export_the_store_keeps_refusing_is_retried_a_bounded_number_of_times(
         county_admin, tree, monkeypatch):
     from botocore.exceptions import EndpointConnectionError
+    from chalicelib.usecases import leased_jobs
 
     ledger_files = exports_left_to_the_sweep(monkeypatch)
     outages = []
@@ -275,14 +276,14 @@ def test_an_export_the_store_keeps_refusing_is_retried_a_bounded_number_of_times
     started = county_admin.post("/api/v1/ledger-exports", {"kind": "households",
                                                            "grid": tree.village_a}).json
     path = f"/api/v1/ledger-exports/{started['export_id']}"
-    for _run in range(ledger_files.MAX_ATTEMPTS - 1):
+    for _run in range(leased_jobs.MAX_ATTEMPTS - 1):
         assert started["export_id"] not in ledger_files.resume_jobs()
         assert county_admin.get(path).json["status"] == "running"
     assert started["export_id"] in ledger_files.resume_jobs()
     failed = county_admin.get(path).json
     assert failed["status"] == "failed" and failed["failure"]
-    assert len(outages) == ledger_files.MAX_ATTEMPTS
-    assert ledger_files.resume_jobs() == [] and len(outages) == ledger_files.MAX_ATTEMPTS
+    assert len(outages) == leased_jobs.MAX_ATTEMPTS
+    assert ledger_files.resume_jobs() == [] and len(outages) == leased_jobs.MAX_ATTEMPTS
 
 
 def test_an_outage_that_passes_lets_the_export_finish(county_admin, tree, monkeypatch):
@@ -308,7 +309,7 @@ def test_an_import_that_gets_on_before_an_outage_is_not_given_up(county_admin, t
                                                                  monkeypatch):
     from botocore.exceptions import EndpointConnectionError
     from chalicelib.store.unit_of_work import UnitOfWork
-    from chalicelib.usecases import ledger_files
+    from chalicelib.usecases import leased_jobs, ledger_files
 
     people = [new_id_number() for _ in range(40)]
     content = workbook({
@@ -324,7 +325,7 @@ def test_an_import_that_gets_on_before_an_outage_is_not_given_up(county_admin, t
             raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
         commit(work)
 
-    monkeypatch.setattr(ledger_files, "MAX_ATTEMPTS", 1)
+    monkeypatch.setattr(leased_jobs, "MAX_ATTEMPTS", 1)
     monkeypatch.setattr(UnitOfWork, "commit", unreachable_after_the_first)
     started = county_admin.post("/api/v1/ledger-imports", {
         "upload_id": upload(county_admin, content), "kind": "households", "dry_run": False})

@@ -14,7 +14,6 @@ from chalicelib import clock
 from chalicelib.domain import grid_codes, ledger, ledger_sheets, tokens
 from chalicelib.domain.callers import Caller
 from chalicelib.errors import Forbidden, InvalidInput, WanggeError
-from chalicelib.observability import logger
 from chalicelib.schemas.ledger_files import (
     ExportJob,
     ExportRequest,
@@ -30,11 +29,10 @@ from chalicelib.store import households as household_store
 from chalicelib.store import leased_jobs, objects
 from chalicelib.store import ledger_jobs as job_store
 from chalicelib.store import rentals as rental_store
-from chalicelib.store.availability import as_unavailable
 from chalicelib.store.ledger_jobs import LedgerJob
 from chalicelib.usecases import audit, ledger_imports, ledger_workbooks, ledger_writes
 from chalicelib.usecases import households as household_rules
-from chalicelib.usecases.leased_jobs import resume
+from chalicelib.usecases.leased_jobs import resume, run_leased
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 LINK_SECONDS = 15 * 60
@@ -42,9 +40,6 @@ LEASE = timedelta(minutes=15)
 REQUEST_BUDGET_SECONDS = 20.0  # API Gateway answers after 29 s
 SWEEP_BUDGET_SECONDS = 780.0  # a Lambda runs 15 minutes at most
 INLINE_EXPORT_ROWS = 5000  # larger exports are left to the sweep
-MAX_ATTEMPTS = 5  # runs in a row that got nowhere before a job is given up
-GAVE_UP = (f"The job stopped {MAX_ATTEMPTS} times in a row without getting on (the database "
-           "or the file store unavailable, or too large a job); start it again")
 
 
 class ImportHasProblems(WanggeError):
@@ -137,32 +132,12 @@ def start_import(caller: Caller, request: ImportRequest) -> tuple[ImportJob, int
 def run(job_id: str, *, budget_seconds: float, plan: ledger_imports.Plan | None = None
         ) -> LedgerJob:
     """Carry a running job on for about `budget_seconds`; the job as it stands then."""
-    job = job_store.get(job_id)
-    now = clock.now()
-    if job.status != "running" or not leased_jobs.take_lease(job, now, now + LEASE):
-        return job
-    if job.attempts > MAX_ATTEMPTS:  # the runs before died, or ran out of time
-        leased_jobs.finish(job, "failed", now, failure=GAVE_UP)
-        return job_store.get(job_id)
-    deadline = time.monotonic() + budget_seconds
-    try:
-        done = (_run_export(job, deadline) if job.job_type == "export"
+    def work(job: LedgerJob, deadline: float) -> bool:
+        return (_run_export(job, deadline) if job.job_type == "export"
                 else _run_import(job, deadline, plan))
-    except Exception as error:  # noqa: BLE001 - any failure ends the run; an outage may retry
-        if as_unavailable(error) is None:
-            logger.exception("ledger job failed", extra={"job_id": job_id})
-            leased_jobs.finish(job, "failed", clock.now(), failure=_failure(job, error))
-        elif job_store.get(job_id).attempts >= MAX_ATTEMPTS:  # unless this run got on
-            logger.exception("ledger job gave up", extra={"job_id": job_id})
-            leased_jobs.finish(job, "failed", clock.now(), failure=GAVE_UP)
-        else:
-            logger.warning("ledger job will be retried", extra={"job_id": job_id,
-                                                                 "error": repr(error)})
-            leased_jobs.release(job)
-        return job_store.get(job_id)
-    if not done:
-        leased_jobs.release(job)
-    return job_store.get(job_id)
+
+    return run_leased(job_store.get, job_id, lease=LEASE, budget_seconds=budget_seconds,
+                      work=work, failure=_failure)
 
 
 def _failure(job: LedgerJob, error: Exception) -> str:
