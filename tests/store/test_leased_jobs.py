@@ -29,15 +29,20 @@ def _grid_move():
 
 
 def _ledger_job():
-    from chalicelib.domain import tokens
-    from chalicelib.store import ledger_jobs
+    from types import SimpleNamespace
 
-    job = ledger_jobs.LedgerJobModel(job_id=tokens.new_id(), job_type="export",
-                                     kind="households", scope_code="140825", status="running",
-                                     running=ledger_jobs.RUNNING, created_by="u1",
-                                     created_role="county_admin", created_at=AT)
-    job.save()
-    return ledger_jobs, job.job_id
+    from chalicelib.domain import tokens
+    from chalicelib.domain.ledger_jobs import LedgerJob
+    from chalicelib.store import leased_jobs, ledger_jobs
+
+    job = LedgerJob(job_id=tokens.new_id(), job_type="export", kind="households",
+                    scope_code="140825", status="running", created_by="u1",
+                    created_role="county_admin", created_at=AT)
+    ledger_jobs.save(job)
+    items = SimpleNamespace(
+        get=lambda job_id: leased_jobs.get(ledger_jobs.LedgerJobModel, job_id, "Job"),
+        running=lambda: leased_jobs.running(ledger_jobs.LedgerJobModel))
+    return items, job.job_id
 
 
 @pytest.fixture(params=[_grid_move, _ledger_job], ids=["grid move", "ledger job"])

@@ -13,6 +13,7 @@ from datetime import timedelta
 from chalicelib import clock
 from chalicelib.domain import grid_codes, ledger, ledger_sheets, tokens
 from chalicelib.domain.callers import Caller
+from chalicelib.domain.ledger_jobs import LedgerJob
 from chalicelib.errors import Forbidden, InvalidInput, WanggeError
 from chalicelib.schemas.ledger_files import (
     ExportJob,
@@ -26,10 +27,9 @@ from chalicelib.schemas.ledger_files import (
 )
 from chalicelib.settings import settings
 from chalicelib.store import households as household_store
-from chalicelib.store import leased_jobs, objects
 from chalicelib.store import ledger_jobs as job_store
+from chalicelib.store import objects
 from chalicelib.store import rentals as rental_store
-from chalicelib.store.ledger_jobs import LedgerJob
 from chalicelib.usecases import audit, ledger_imports, ledger_workbooks, ledger_writes
 from chalicelib.usecases import households as household_rules
 from chalicelib.usecases.leased_jobs import resume, run_leased
@@ -73,10 +73,9 @@ def start_upload(caller: Caller, request: UploadRequest) -> UploadForm:
 
 
 def job_view(job: LedgerJob) -> ImportJob:
-    return ImportJob(import_id=job.job_id, kind=job.kind, dry_run=bool(job.dry_run),
-                     status=job.status, rows=job.rows or 0, processed=job.processed or 0,
-                     created=job.created or 0, updated=job.updated or 0,
-                     unchanged=job.unchanged or 0,
+    return ImportJob(import_id=job.job_id, kind=job.kind, dry_run=job.dry_run,
+                     status=job.status, rows=job.rows, processed=job.processed,
+                     created=job.created, updated=job.updated, unchanged=job.unchanged,
                      problems=[ImportProblem(sheet=p.sheet, row=p.row, column=p.column,
                                              message=p.message) for p in job.problems or []],
                      failure=job.failure, created_at=job.created_at, finished_at=job.finished_at)
@@ -109,20 +108,20 @@ def start_import(caller: Caller, request: ImportRequest) -> tuple[ImportJob, int
                         object_key=_upload_key(request.upload_id), dry_run=request.dry_run)
     plan = _read_plan(job, caller)
     job.rows = plan.records
-    job.problems = job_store.problem_items(plan.problems)
+    job.report(plan.problems)
     if request.dry_run or plan.problems:
         job.created, job.updated = plan.count("create"), plan.count("update")
         job.unchanged = plan.count("none")
         job.finished_at = job.created_at
-        job.save()
+        job_store.save(job)
         if plan.problems and not request.dry_run:
             raise ImportHasProblems(
                 f"The file has {len(plan.problems)} problems; nothing was imported",
                 details=[{"field": f"{p.sheet}!{p.column}{p.row}", **p.as_dict()}
-                         for p in plan.problems[:job_store.MAX_PROBLEMS]])
+                         for p in job.problems])
         return job_view(job), 200
-    job.status, job.running = "running", job_store.RUNNING
-    job.save()
+    job.status = "running"
+    job_store.save(job)
     audit.record(caller, action="import", record=f"import#{job.job_id}",
                  scope_code=caller.scope_code, changes={"rows": {"from": None,
                                                                  "to": str(plan.records)}})
@@ -136,7 +135,7 @@ def run(job_id: str, *, budget_seconds: float, plan: ledger_imports.Plan | None 
         return (_run_export(job, deadline) if job.job_type == "export"
                 else _run_import(job, deadline, plan))
 
-    return run_leased(job_store.get, job_id, lease=LEASE, budget_seconds=budget_seconds,
+    return run_leased(job_store, job_id, lease=LEASE, budget_seconds=budget_seconds,
                       work=work, failure=_failure)
 
 
@@ -152,8 +151,8 @@ def _run_import(job: LedgerJob, deadline: float, plan: ledger_imports.Plan | Non
     for _attempt in range(3):
         plan = plan or _read_plan(job, caller)
         if plan.problems:  # someone changed the ledger since the check
-            leased_jobs.finish(job, "failed", clock.now(),
-                               problems=job_store.problem_items(plan.problems),
+            job.report(plan.problems)
+            job_store.finish(job, "failed", clock.now(), problems=job.problems,
                                failure="The ledger changed since the file was checked")
             return True
         try:
@@ -164,10 +163,10 @@ def _run_import(job: LedgerJob, deadline: float, plan: ledger_imports.Plan | Non
                 raise
             plan = None  # a record changed or was taken under us: plan again from the file
             continue
-        job.refresh(consistent_read=True)
-        changed = (job.created or 0) + (job.updated or 0)
-        leased_jobs.finish(job, "done", clock.now(), processed=job.rows,
-                           unchanged=max(0, (job.rows or 0) - changed))
+        job = job_store.get(job.job_id)  # with the progress its batches wrote
+        changed = job.created + job.updated
+        job_store.finish(job, "done", clock.now(), processed=job.rows,
+                         unchanged=max(0, job.rows - changed))
         return True
     raise WanggeError("The ledger kept changing during the import; try again",
                       code="import_conflict")
@@ -195,7 +194,7 @@ def export_view(job: LedgerJob) -> ExportJob:
         url = objects.download_link(settings.exports_bucket, job.object_key, LINK_SECONDS,
                                     job.filename)
     return ExportJob(export_id=job.job_id, kind=job.kind, status=job.status,
-                     rows=job.rows or 0, filename=job.filename, download_url=url,
+                     rows=job.rows, filename=job.filename, download_url=url,
                      failure=job.failure, created_at=job.created_at,
                      finished_at=job.finished_at)
 
@@ -209,9 +208,9 @@ def start_export(caller: Caller, request: ExportRequest) -> ExportJob:
     grid_codes.depth_of(scope, "grid")
     filename = f"{scope}-{request.kind}-{clock.today():%Y%m%d}.xlsx"
     job = job_store.new(caller, job_type="export", kind=request.kind, scope_code=scope,
-                        status="running", running=job_store.RUNNING,
+                        status="running",
                         object_key=f"ledger-exports/{tokens.new_id()}.xlsx", filename=filename)
-    job.save()
+    job_store.save(job)
     audit.record(caller, action="export", record=f"export#{job.job_id}", scope_code=scope,
                  fields="id_number,phone", changes={"kind": {"from": None, "to": request.kind}})
     from chalicelib.store import counters
@@ -272,7 +271,7 @@ def _run_export(job: LedgerJob, deadline: float) -> bool:
         return False
     objects.write(settings.exports_bucket, job.object_key, ledger_workbooks.write(rows),
                   objects.XLSX)
-    leased_jobs.finish(job, "done", clock.now(), rows=count)
+    job_store.finish(job, "done", clock.now(), rows=count)
     return True
 
 
