@@ -15,7 +15,7 @@ AUDIT_LOG = {"audit": "append"}
 LEDGER_TABLES = {"ledger_jobs": "read_write", "households": "read_write",
                  "residents": "read_write", "rentals": "read_write", "tenants": "read_write",
                  "uniques": "read_write", "counters": "read_write", **AUDIT_LOG,
-                 "grids": "read_write", "workers": "read"}
+                 "grids": "read_write", "workers": "read", "board_marks": "read_write"}
 
 FUNCTION_NEEDS = {
     # Every route: accounts, grids, ledgers and cases; case photos are uploaded and
@@ -34,7 +34,7 @@ FUNCTION_NEEDS = {
         name: "read_write" for name in (
             "grid_moves", "grids", "counters", "households", "residents", "rentals",
             "tenants", "workers", "assignments", "users", "api_keys", "cases",
-            "case_callbacks")}},
+            "case_callbacks", "board_marks")}},
     # Warns, marks overdue and escalates: a case, its timeline and its indicator
     # counters in one transaction; the sweep's own mark.
     "case-deadlines": {"tables": {"cases": "read_write", "case_events": "read_write",
@@ -47,6 +47,7 @@ FUNCTION_NEEDS = {
     # revokes, the record's latest-code claim, the audit entry), reads the records,
     # their grids and workers, and writes the PDF.
     "print-sheets": {"tables": {"print_jobs": "read_write", "qr_codes": "read_write",
+                                "board_marks": "read_write",
                                 "uniques": "read_write", **AUDIT_LOG, "rentals": "read",
                                 "assignments": "read", "workers": "read", "grids": "read"},
                      "buckets": {"exports": "read_write"}, "qr_keys": True},

@@ -352,3 +352,71 @@ def test_printing_with_the_database_down_is_503(county_admin, tree, database_at,
     database_at(closed_port)
     assert_unavailable(county_admin.post(f"{V1}/print-sheets", {
         "kind": "rental_boards", "grid_code": tree.micro_a1}))
+
+
+# Boards to reprint
+
+def _to_reprint(api, grid):
+    response = api.get(f"{V1}/rentals/to-reprint?grid={grid}")
+    assert response.status == 200, response.body
+    return {item["rental_id"]: item for item in response.json["items"]}
+
+
+def test_boards_to_reprint_follow_the_ledger(county_admin, tree):
+    from tests.api.ledger_fixtures import new_id_number
+
+    api = county_admin
+    worker, other = a_worker(api, tree.village_a), a_worker(api, tree.village_a)
+    assigned(api, worker, tree.micro_a1)
+    assigned(api, other, tree.micro_a1)
+    rental = a_rental(api, tree.micro_a1, worker)
+    rental_id = rental["rental_id"]
+    elsewhere = a_rental(api, tree.micro_b)["rental_id"]
+    listed = _to_reprint(api, tree.grid_a)
+    assert listed[rental_id]["printed_at"] is None and elsewhere not in listed
+
+    board_code(rental_id)
+    assert rental_id not in _to_reprint(api, tree.grid_a)
+
+    moved_in = api.post(f"{V1}/rentals/{rental_id}/tenants", {
+        "name": "租户", "id_number": new_id_number(), "move_in": "2026-02-01"})
+    assert moved_in.status == 201, moved_in.body
+    item = _to_reprint(api, tree.grid_a)[rental_id]
+    assert (item["tenant_count"], item["printed"]) == (
+        1, {"tenant_count": 0, "worker_id": worker["worker_id"]})
+
+    tenant = moved_in.json
+    assert api.delete(f"{V1}/tenants/{tenant['tenant_id']}?version={tenant['version']}"
+                      ).status == 204
+    assert rental_id not in _to_reprint(api, tree.grid_a)  # as the board shows it again
+
+    version = api.get(f"{V1}/rentals/{rental_id}").json["version"]
+    handed = api.patch(f"{V1}/rentals/{rental_id}", {
+        "version": version, "responsible_worker_id": other["worker_id"]})
+    assert handed.status == 200, handed.body
+    assert _to_reprint(api, tree.micro_a1)[rental_id]["responsible_worker_id"] == \
+        other["worker_id"]
+
+    board_code(rental_id)
+    assert rental_id not in _to_reprint(api, tree.grid_a)
+    version = api.get(f"{V1}/rentals/{rental_id}").json["version"]
+    assert api.delete(f"{V1}/rentals/{rental_id}?version={version}").status == 204
+    assert rental_id not in _to_reprint(api, tree.grid_a)
+
+
+def test_a_print_of_boards_to_reprint_prints_what_the_list_shows(county_admin, tree):
+    api = county_admin
+    rentals = {a_rental(api, tree.micro_a2)["rental_id"] for _ in range(2)}
+    assert set(_to_reprint(api, tree.micro_a2)) == rentals
+    job = _printed(api, {"kind": "rental_boards", "grid_code": tree.micro_a2,
+                         "reprint_only": True})
+    assert job["records"] == 2
+    assert _to_reprint(api, tree.micro_a2) == {}
+
+
+def test_boards_to_reprint_outside_the_callers_scope(county_admin, tree):
+    neighbour = user_in(tree.village_b, "grid_worker")
+    response = neighbour.get(f"{V1}/rentals/to-reprint?grid={tree.village_a}")
+    assert response.status == 403
+    response = neighbour.get(f"{V1}/rentals/to-reprint?grid=14082")
+    assert response.status == 400

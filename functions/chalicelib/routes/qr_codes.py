@@ -1,9 +1,17 @@
-from chalicelib.domain.roles import GRID_MANAGERS
+from chalicelib.domain.roles import GRID_MANAGERS, LEDGER_KEEPERS
 from chalicelib.lazy import lazy
 from chalicelib.schemas.base import RecordId
-from chalicelib.schemas.qr_codes import ImageQuery, PrintJobOut, PrintRequest, QrCodeOut, QrImage
+from chalicelib.schemas.qr_codes import (
+    BoardsToReprint,
+    ImageQuery,
+    PrintJobOut,
+    PrintRequest,
+    QrCodeOut,
+    QrImage,
+    ReprintQuery,
+)
 from chalicelib.web import api
-from chalicelib.web.access import Access, Caller, body_field
+from chalicelib.web.access import Access, Caller, body_field, query_field
 
 qr_codes = lazy("chalicelib.usecases.qr_codes")
 print_sheets = lazy("chalicelib.usecases.print_sheets")
@@ -44,3 +52,11 @@ def start_print_sheet(body: PrintRequest, caller: Caller) -> PrintJobOut:
               response=PrintJobOut, access=Access(roles=GRID_MANAGERS))
 def get_print_sheet(job_id: RecordId, caller: Caller) -> PrintJobOut:
     return print_sheets.get(caller, job_id)
+
+
+@resource.get("/rentals/to-reprint", summary="Rentals of a subtree whose board no longer shows "
+              "their tenant count or worker, or that have no board", query=ReprintQuery,
+              response=BoardsToReprint,
+              access=Access(roles=LEDGER_KEEPERS, scope=query_field("grid")))
+def boards_to_reprint(query: ReprintQuery, caller: Caller) -> BoardsToReprint:
+    return qr_codes.boards_to_reprint(caller, query)

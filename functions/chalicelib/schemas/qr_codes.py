@@ -4,6 +4,7 @@ from typing import Literal
 from pydantic import Field
 
 from chalicelib.schemas.base import Body, GridCode, MultilineText, Query, Schema
+from chalicelib.schemas.common import PageQuery
 
 
 class QrCodeOut(Schema):
@@ -85,3 +86,26 @@ class PrintJobOut(Schema):
     failure: str | None
     created_at: datetime
     finished_at: datetime | None
+
+
+class ReprintQuery(PageQuery):
+    grid: GridCode | None = Field(None, description="A grid inside your scope; default: "
+                                                 "your scope")
+
+
+class BoardToReprint(Schema):
+    rental_id: str
+    grid_code: str
+    address: str
+    owner_name: str
+    tenant_count: int
+    responsible_worker_id: str | None
+    printed_at: datetime | None = Field(description="When its current board was printed; "
+                                        "none: it has no board")
+    printed: dict[str, int | str | None] | None = Field(
+        description="What that board shows (tenant_count, worker_id)")
+
+
+class BoardsToReprint(Schema):
+    items: list[BoardToReprint]
+    next_cursor: str | None

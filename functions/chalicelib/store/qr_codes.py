@@ -5,11 +5,18 @@ Access patterns (docs/access-patterns.md):
 - a code by serial: qr_codes, GetItem on `serial`
 - the codes of a record: qr_codes/by_record, record_key = "<kind>#<record id>"
 - the code a record printed last: uniques, GetItem on "qr_latest#<kind>#<record id>"
+- the rentals of a subtree whose board may no longer be true: board_marks/by_grid,
+  county = :code[:6] and grid_key begins_with :code
 
 The `qr_latest` claim is what makes a record's reprints take turns: each issue
 moves it from the code it read as the latest to the new one, so of two
 reprints of one record begun together (or two first prints) one lands and
 the other is told the record's codes changed.
+
+A board mark says a rental changed since its board was printed (or has none):
+the ledger's write path puts one in the rental's own transaction, and issuing
+the rental's board deletes it in the board's, so "boards to reprint" is one
+query of a subtree's marks, never a scan of its rentals.
 """
 
 import json
@@ -19,8 +26,9 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.domain.qr_codes import QrCode, record_key
+from chalicelib.domain.qr_codes import RENTAL_BOARD, QrCode, record_key
 from chalicelib.errors import Conflict
+from chalicelib.store import records
 from chalicelib.store.base import index_meta, table_meta
 from chalicelib.store.uniques import UniqueModel, claim_key
 from chalicelib.store.unit_of_work import UnitOfWork, already_exists, version_conflict
@@ -50,6 +58,41 @@ class QrCodeModel(Model):
     version = VersionAttribute()
 
     by_record = CodesByRecord()
+
+
+class BoardMarkModel(Model):
+    Meta = table_meta("board_marks")
+
+    rental_id = UnicodeAttribute(hash_key=True)
+    grid_code = UnicodeAttribute()
+    county = UnicodeAttribute()
+    grid_key = UnicodeAttribute()
+
+    by_grid = records.ByGrid()
+
+
+records.register_mover("board_marks", BoardMarkModel, "rental_id")
+
+
+def mark_board(work: UnitOfWork, rental_id: str, grid_code: str) -> None:
+    """The rental changed (or is new): its board may no longer show it."""
+    item = BoardMarkModel(rental_id=rental_id)
+    records.place(item, grid_code, rental_id)
+    work.save(item, _codes_changed)
+
+
+def unmark_board(work: UnitOfWork, rental_id: str) -> None:
+    """The rental is gone, or its board was printed as it stands (deleting a
+    mark that is not there is deleting it once)."""
+    work.delete(BoardMarkModel(rental_id=rental_id), _codes_changed)
+
+
+def marked_boards_in(grid_code: str, *, limit: int, cursor: str | None
+                     ) -> tuple[list[str], str | None]:
+    """One page of the ids of a subtree's rentals marked since their board."""
+    items, next_cursor = records.in_subtree(BoardMarkModel, grid_code, limit=limit,
+                                            cursor=cursor)
+    return [item.rental_id for item in items], next_cursor
 
 
 def to_domain(item: QrCodeModel) -> QrCode:
@@ -88,6 +131,8 @@ def issue(work: UnitOfWork, code: QrCode, latest: QrCode | None, revoked: list[Q
     condition = (UniqueModel.claim.does_not_exist() if latest is None
                  else UniqueModel.owner_id == latest.serial)
     work.save(claim, _codes_changed, condition=condition)
+    if code.kind == RENTAL_BOARD:
+        unmark_board(work, code.record_id)
 
 
 def save(work: UnitOfWork, code: QrCode) -> None:

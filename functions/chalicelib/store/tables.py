@@ -13,7 +13,7 @@ from chalicelib.store.households import HouseholdModel, ResidentModel
 from chalicelib.store.idempotency import IdempotencyModel
 from chalicelib.store.ledger_jobs import LedgerJobModel
 from chalicelib.store.print_jobs import PrintJobModel
-from chalicelib.store.qr_codes import QrCodeModel
+from chalicelib.store.qr_codes import BoardMarkModel, QrCodeModel
 from chalicelib.store.rate_limits import RateLimitModel
 from chalicelib.store.rentals import RentalModel, TenantModel
 from chalicelib.store.sweep_marks import SweepMarkModel
@@ -27,7 +27,7 @@ ALL_MODELS += (AssignmentModel, HouseholdModel, ResidentModel, RentalModel, Tena
                UniqueModel, GridMoveModel, LedgerJobModel)
 ALL_MODELS += (CaseModel, CaseEventModel, CaseKeyModel, CallbackModel, CaseCategoryModel,
                SweepMarkModel)
-ALL_MODELS += (QrCodeModel, RateLimitModel, PrintJobModel)
+ALL_MODELS += (QrCodeModel, RateLimitModel, PrintJobModel, BoardMarkModel)
 # Attributes DynamoDB expires items by (the infra enables TTL on them).
 TTL_ATTRIBUTES = {SessionModel: "expires_at", LoginThrottleModel: "expires_at",
                   IdempotencyModel: "expiration", RateLimitModel: "expires_at"}

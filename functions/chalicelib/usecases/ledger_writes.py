@@ -27,6 +27,7 @@ from chalicelib.domain.ledger_records import (
 )
 from chalicelib.errors import Conflict
 from chalicelib.store import households as household_store
+from chalicelib.store import qr_codes as qr_store
 from chalicelib.store import rentals as rental_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
@@ -190,6 +191,8 @@ class LedgerChange:
                 work.claim(claim.kind, claim.scope, claim.value, _id_of(record),
                            _taken(claim, entry.field))
             _store_of(record)[entry.action](work, record)
+            if isinstance(record, Rental):
+                _mark_board(work, record, entry.action)
             if entry.sealed is not None:
                 work.after_commit(lambda e=entry: setattr(e.record, "version", e.sealed.version))
             for grid_code, deltas in outcome.counts:
@@ -250,6 +253,15 @@ def _id_of(record: Record) -> str:
 
 def _field_of(record: Record) -> str:
     return "address" if isinstance(record, (Household, Rental)) else "id_number"
+
+
+def _mark_board(work: UnitOfWork, rental: Rental, action: str) -> None:
+    """A rental written may have changed what its board shows (its tenant count,
+    its worker): it is listed to reprint until its board is printed again."""
+    if action == "delete":
+        qr_store.unmark_board(work, rental.rental_id)
+    else:
+        qr_store.mark_board(work, rental.rental_id, rental.grid_code)
 
 
 def _store_of(record: Record) -> dict:

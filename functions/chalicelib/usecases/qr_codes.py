@@ -14,7 +14,13 @@ from chalicelib.domain.callers import Caller
 from chalicelib.domain.qr_codes import QrCode
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.printables import qr_codes as qr_images
-from chalicelib.schemas.qr_codes import QrCodeOut, QrImage
+from chalicelib.schemas.qr_codes import (
+    BoardsToReprint,
+    BoardToReprint,
+    QrCodeOut,
+    QrImage,
+    ReprintQuery,
+)
 from chalicelib.settings import settings
 from chalicelib.store import objects
 from chalicelib.store import qr_codes as code_store
@@ -133,3 +139,28 @@ def issue(caller: Any, kind: str, record_id: str, grid_code: str, snapshot: dict
             continue
         return code, token
     raise Conflict("The record's codes are being changed by others; retry", code="busy")
+
+
+def boards_to_reprint(caller: Caller, query: ReprintQuery) -> BoardsToReprint:
+    """The subtree's rentals whose board no longer shows their tenant count or
+    worker, or that have none: read from the marks the ledger's writes leave, each
+    checked against its board (a change undone since leaves a mark, not a reprint)."""
+    ids, cursor = code_store.marked_boards_in(query.grid or caller.scope_code,
+                                              limit=query.limit, cursor=query.cursor)
+    rentals = rental_store.rentals_by_id(ids)
+    items = []
+    for rental_id in ids:
+        rental = rentals.get(rental_id)
+        if rental is None or rental.closed:
+            continue
+        board = qr_codes.current_of(code_store.of_record(qr_codes.RENTAL_BOARD, rental_id))
+        if not qr_codes.board_is_stale(board, rental.tenant_count,
+                                       rental.responsible_worker_id):
+            continue
+        items.append(BoardToReprint(
+            rental_id=rental_id, grid_code=rental.grid_code, address=rental.address,
+            owner_name=rental.owner_name, tenant_count=rental.tenant_count,
+            responsible_worker_id=rental.responsible_worker_id,
+            printed_at=board.issued_at if board else None,
+            printed=board.snapshot if board else None))
+    return BoardsToReprint(items=items, next_cursor=cursor)

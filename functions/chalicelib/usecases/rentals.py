@@ -100,7 +100,7 @@ def update_rental(caller: Caller, rental_id: str, request: RentalUpdate) -> Rent
     return rental_view(rental)
 
 
-HANDED_ITEMS = 2  # the items of one rental handed on: the rental and its audit entry
+HANDED_ITEMS = 3  # the items of one rental handed on: the rental, its audit entry, its board mark
 
 
 def hand_to(work: UnitOfWork, rental: Rental, worker_id: str | None) -> None:

@@ -6,6 +6,7 @@ from tests.api.access_rows import ADMINS
 from tests.api.ledger_fixtures import a_rental_in, micro_in
 
 MANAGERS = ADMINS | {"grid_leader"}
+KEEPERS = MANAGERS | {"grid_worker"}
 V1 = "/api/v1"
 # A serial of the shape the system gives that no code has.
 NO_SERIAL = "0" * 12
@@ -67,6 +68,8 @@ ROUTES = {
         "POST", f"{V1}/print-sheets", {"kind": "contact_cards", "grid_code": _micro(g)})),
     "get_print_sheet": (MANAGERS, 200, lambda g: (
         "GET", f"{V1}/print-sheets/{_print_job_in(g)}", None)),
+    "boards_to_reprint": (KEEPERS, 200, lambda g: (
+        "GET", f"{V1}/rentals/to-reprint?grid={g}", None)),
 }
 SCOPED = {"get_qr_code", "revoke_qr_code", "qr_code_image", "start_print_sheet",
-          "get_print_sheet"}
+          "get_print_sheet", "boards_to_reprint"}
