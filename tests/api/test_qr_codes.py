@@ -420,3 +420,19 @@ def test_boards_to_reprint_outside_the_callers_scope(county_admin, tree):
     assert response.status == 403
     response = neighbour.get(f"{V1}/rentals/to-reprint?grid=14082")
     assert response.status == 400
+
+
+def test_a_sweep_that_meets_the_database_down_leaves_the_sheet_to_the_next(
+        county_admin, tree, monkeypatch, database_at, closed_port):  # noqa: F811
+    from chalicelib import sweeps
+    from chalicelib.usecases import print_sheets
+
+    api = county_admin
+    a_rental(api, tree.micro_a1)
+    monkeypatch.setattr(print_sheets, "REQUEST_BUDGET_SECONDS", 0.0)
+    job = _printed(api, {"kind": "rental_boards", "grid_code": tree.micro_a1})
+    database_at(closed_port)
+    assert sweeps.run("print-sheets") == {"stopped": "service_unavailable"}
+    monkeypatch.undo()
+    assert job["job_id"] in sweeps.run("print-sheets")["finished"]
+    assert api.get(f"{V1}/print-sheets/{job['job_id']}").json["status"] == "done"

@@ -64,6 +64,12 @@ def record_progress(job: PrintJobModel, *, records: int, processed: int) -> None
                         PrintJobModel.processed.set(processed), PrintJobModel.attempts.set(0)])
 
 
+# The lease and the end of a run, as usecases/leased_jobs.run_leased asks a job's store.
+take_lease = leased_jobs.take_lease
+release = leased_jobs.release
+finish = leased_jobs.finish
+
+
 def get(job_id: str) -> PrintJobModel:
     return leased_jobs.get(PrintJobModel, job_id, "Print job")
 

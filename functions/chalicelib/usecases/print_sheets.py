@@ -23,22 +23,20 @@ from chalicelib.domain import grid_codes, ledger, qr_codes
 from chalicelib.domain.callers import Caller
 from chalicelib.domain.qr_codes import QrCode
 from chalicelib.errors import Forbidden
-from chalicelib.observability import logger
 from chalicelib.printables import sheets
 from chalicelib.schemas.qr_codes import PrintJobOut, PrintRequest
 from chalicelib.settings import settings
-from chalicelib.store import counters, leased_jobs, objects
+from chalicelib.store import counters, objects
 from chalicelib.store import grids as grid_store
 from chalicelib.store import print_jobs as job_store
 from chalicelib.store import qr_codes as code_store
 from chalicelib.store import rentals as rental_store
 from chalicelib.store import workers as worker_store
-from chalicelib.store.availability import as_unavailable
 from chalicelib.store.print_jobs import PrintJob
 from chalicelib.store.unit_of_work import LEDGER
 from chalicelib.usecases import audit, public_scan
 from chalicelib.usecases import qr_codes as code_rules
-from chalicelib.usecases.leased_jobs import resume
+from chalicelib.usecases.leased_jobs import resume, run_leased
 
 PDF = "application/pdf"
 LINK_SECONDS = 15 * 60
@@ -50,9 +48,6 @@ PROGRESS_EVERY = 25  # records issued between two progress writes
 # Drawing is one step that cannot stop halfway: a run starts it only with this
 # much time left per item (2,999 labels take about 20 s here, bench/qr_sheets.py).
 DRAW_SECONDS_PER_ITEM = 0.02
-MAX_ATTEMPTS = 5
-GAVE_UP = (f"The job stopped {MAX_ATTEMPTS} times in a row without getting on (the database "
-           "or the file store unavailable, or too large a sheet); start it again")
 TITLES = {"rental_boards": "出租房公示牌", "contact_cards": "网格员联系卡"}
 
 
@@ -111,30 +106,9 @@ def _caller_of(job: PrintJob) -> Caller:
 
 def run(job_id: str, *, budget_seconds: float) -> PrintJob:
     """Carry a running job on for about `budget_seconds`; the job as it stands then."""
-    job = job_store.get(job_id)
-    now = clock.now()
-    if job.status != "running" or not leased_jobs.take_lease(job, now, now + LEASE):
-        return job
-    if job.attempts > MAX_ATTEMPTS:
-        leased_jobs.finish(job, "failed", now, failure=GAVE_UP)
-        return job_store.get(job_id)
-    try:
-        done = _print(job, time.monotonic() + budget_seconds)
-    except Exception as error:  # noqa: BLE001 - any failure ends the run; an outage may retry
-        if as_unavailable(error) is None:
-            logger.exception("print job failed", extra={"job_id": job_id})
-            leased_jobs.finish(job, "failed", clock.now(),
-                               failure=f"The sheet stopped on the ledger's data: {error}"[:500])
-        elif job_store.get(job_id).attempts >= MAX_ATTEMPTS:
-            leased_jobs.finish(job, "failed", clock.now(), failure=GAVE_UP)
-        else:
-            logger.warning("print job will be retried", extra={"job_id": job_id,
-                                                                "error": repr(error)})
-            leased_jobs.release(job)
-        return job_store.get(job_id)
-    if not done:
-        leased_jobs.release(job)
-    return job_store.get(job_id)
+    return run_leased(job_store, job_id, lease=LEASE, budget_seconds=budget_seconds,
+                      work=_print, failure=lambda job, error: (
+                          f"The sheet stopped on the ledger's data: {error}"[:500]))
 
 
 def _grid_names(codes: set[str]) -> dict[str, str]:
@@ -217,7 +191,7 @@ def _print(job: PrintJob, deadline: float) -> bool:
         if number % PROGRESS_EVERY == 0:
             job_store.record_progress(job, records=len(entries), processed=number)
     if not items:
-        leased_jobs.finish(job, "done", clock.now(), records=0, processed=0)
+        job_store.finish(job, "done", clock.now(), records=0, processed=0)
         return True
     if deadline - time.monotonic() < DRAW_SECONDS_PER_ITEM * len(items):
         job_store.record_progress(job, records=len(entries), processed=len(entries))
@@ -225,7 +199,7 @@ def _print(job: PrintJob, deadline: float) -> bool:
     out = io.BytesIO()
     WRITERS[job.kind](items, out)
     objects.write(settings.exports_bucket, job.object_key, out.getvalue(), PDF)
-    leased_jobs.finish(job, "done", clock.now(), records=len(entries), processed=len(entries))
+    job_store.finish(job, "done", clock.now(), records=len(entries), processed=len(entries))
     return True
 
 
