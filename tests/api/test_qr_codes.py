@@ -3,6 +3,7 @@ a reprint revokes the record's old code, and however reprints and revokes of
 one record meet, it is left with one current code at most."""
 
 import io
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -436,3 +437,24 @@ def test_a_sweep_that_meets_the_database_down_leaves_the_sheet_to_the_next(
     monkeypatch.undo()
     assert job["job_id"] in sweeps.run("print-sheets")["finished"]
     assert api.get(f"{V1}/print-sheets/{job['job_id']}").json["status"] == "done"
+
+
+def test_a_scan_answers_what_its_printed_board_shows_and_no_more(county_admin, tree):
+    import pypdfium2 as pdfium
+
+    from tests.unit.test_printables import text_of
+
+    api = county_admin
+    worker = a_worker(api, tree.village_a, name="周网格")
+    assigned(api, worker, tree.micro_a1)
+    rental = a_rental(api, tree.micro_a1, worker, tenants=2)
+    job = _printed(api, {"kind": "rental_boards", "grid_code": tree.micro_a1})
+    pdf = fetch(job["download_url"])
+    printed = text_of(pdfium.PdfDocument(pdf))
+    [url] = _codes_on(pdf)
+    answer = client_at().get(f"{V1}/public/codes/{url.rsplit('/q/', 1)[1]}").json
+    assert set(answer) == {"micro_grid", "worker", "grid_leader"}
+    assert set(answer["worker"]) == {"name", "phone"}
+    for shown in (answer["micro_grid"], answer["worker"]["name"], answer["worker"]["phone"]):
+        assert shown in printed
+    assert rental["address"] in printed and rental["address"] not in json.dumps(answer)
