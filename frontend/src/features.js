@@ -19,7 +19,7 @@ const LEDGER_KEEPERS = [...GRID_MANAGERS, 'grid_worker']
 // scope reads. The screens only hide what the API would refuse anyway.
 const ABILITIES = {
   administerGrids: ADMINS, // create, retire and move grids
-  manageGrids: GRID_MANAGERS, // a grid's details, its workers, their assignments and handovers
+  manageGrids: GRID_MANAGERS, // a grid's details, its workers, their assignments and handovers; QR codes printed and revoked
   keepLedgers: LEDGER_KEEPERS, // households, residents, rentals, tenants; Excel imports
   exportLedgers: [...LEDGER_KEEPERS, 'dispatcher'], // a subtree's ledger to Excel
   reportCases: ROLES.filter((role) => role !== 'viewer'), // POST /cases (domain/case_flow.py REPORTERS)
@@ -85,6 +85,17 @@ export const FEATURES = [
     ] },
   { key: 'imports', path: '/ledger-import', icon: 'upgrade', roles: LEDGER_KEEPERS,
     screen: () => import('./views/ledgers/ImportView.vue') },
+  // The QR codes on rental boards and contact cards: the boards whose rental changed since they
+  // were printed (what keepers see), sheets for the print shop and a code's own page (managers).
+  // Scanning a code opens the resident's scan page, not this app.
+  { key: 'qrCodes', path: '/qr-codes', icon: 'qr', roles: LEDGER_KEEPERS,
+    screen: () => import('./views/qrcodes/ReprintView.vue'),
+    screens: [
+      { path: '/qr-codes/print', screen: () => import('./views/qrcodes/PrintSheetsView.vue'),
+        ability: 'manageGrids' },
+      { path: '/qr-codes/:serial', screen: () => import('./views/qrcodes/QrCodeView.vue'),
+        ability: 'manageGrids' },
+    ] },
   // The case loop (事件闭环): inboxes, report, a case with its steps; indicators; hotline callbacks.
   { key: 'cases', path: '/cases', icon: 'todo-list-o', roles: ROLES, tab: true,
     screen: () => import('./views/cases/CasesView.vue'),

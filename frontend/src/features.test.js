@@ -3,13 +3,13 @@ import { canUse, FEATURES, featuresFor, may, ROLES } from './features.js'
 import { routes } from './router.js'
 
 describe('features by role', () => {
-  it('gives everyone the grid tree, the ledgers and the workers, keepers the imports, admins the accounts', () => {
+  it('gives everyone the grid tree, the ledgers and the workers, keepers the imports and the boards to reprint, admins the accounts', () => {
     const keys = (role) => featuresFor(role).map((feature) => feature.key)
     const everyone = ['grids', 'ledgers', 'workers']
     const cases = ['cases', 'caseIndicators']
-    expect(keys('county_admin')).toEqual([...everyone, 'imports', ...cases, 'hotlineCallbacks', 'accounts'])
-    expect(keys('town_admin')).toEqual([...everyone, 'imports', ...cases, 'hotlineCallbacks', 'accounts'])
-    for (const role of ['grid_leader', 'grid_worker']) expect(keys(role)).toEqual([...everyone, 'imports', ...cases])
+    expect(keys('county_admin')).toEqual([...everyone, 'imports', 'qrCodes', ...cases, 'hotlineCallbacks', 'accounts'])
+    expect(keys('town_admin')).toEqual([...everyone, 'imports', 'qrCodes', ...cases, 'hotlineCallbacks', 'accounts'])
+    for (const role of ['grid_leader', 'grid_worker']) expect(keys(role)).toEqual([...everyone, 'imports', 'qrCodes', ...cases])
     for (const role of ['dispatcher', 'supervisor', 'viewer']) expect(keys(role)).toEqual([...everyone, ...cases])
     expect(keys('nobody')).toEqual([])
     expect(canUse('viewer', 'accounts')).toBe(false)

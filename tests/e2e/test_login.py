@@ -10,12 +10,12 @@ from tests.e2e.conftest import PASSWORD, log_in, profile_of
 EVERYONE = ["grids", "ledgers", "workers"]
 CASES = ["cases", "caseIndicators"]
 NAVIGATION = {
-    "county_admin": [*EVERYONE, "imports", *CASES, "hotlineCallbacks", "accounts"],
-    "town_admin": [*EVERYONE, "imports", *CASES, "hotlineCallbacks", "accounts"],
+    "county_admin": [*EVERYONE, "imports", "qrCodes", *CASES, "hotlineCallbacks", "accounts"],
+    "town_admin": [*EVERYONE, "imports", "qrCodes", *CASES, "hotlineCallbacks", "accounts"],
     "dispatcher": [*EVERYONE, *CASES],
     "supervisor": [*EVERYONE, *CASES],
-    "grid_leader": [*EVERYONE, "imports", *CASES],
-    "grid_worker": [*EVERYONE, "imports", *CASES],
+    "grid_leader": [*EVERYONE, "imports", "qrCodes", *CASES],
+    "grid_worker": [*EVERYONE, "imports", "qrCodes", *CASES],
     "viewer": [*EVERYONE, *CASES],
 }
 # The read each feature's screen opens with: the API must let exactly the
@@ -25,6 +25,7 @@ FEATURE_READS = {
     "ledgers": "/api/v1/households?grid={scope}",
     "workers": "/api/v1/workers?grid={scope}",
     "imports": "/api/v1/ledger-templates/households",
+    "qrCodes": "/api/v1/rentals/to-reprint?grid={scope}",
     "cases": "/api/v1/cases?box=subtree&scope={scope}",
     "caseIndicators": "/api/v1/case-indicators?grid={scope}",
     "hotlineCallbacks": "/api/v1/hotline/callbacks?scope={scope}",

@@ -94,3 +94,48 @@ def test_a_code_that_opens_nothing_shows_the_invalid_page(page: Page, screenshot
     expect(page.locator('[data-test="scan-invalid"]')).to_contain_text("此二维码无效")
     expect(page.locator('[data-test="scan-board"]')).to_have_count(0)
     screenshot(page, "scan-invalid")
+
+
+def test_an_admin_prints_a_micro_grids_boards_and_downloads_the_pdf(page: Page, screenshot,
+                                                                   tmp_path):
+    rental, _, _ = a_board_in_the_leaders_village()
+    sign_in_as(page, "town_admin")
+    page.goto(f"/qr-codes?grid={rental['grid_code']}")
+    expect(page.locator('[data-test="pick-grid"]')).to_contain_text(rental["grid_code"])
+    screenshot(page, "qr-boards-to-reprint")
+    page.locator('[data-test="print"]').click()
+    expect(page.locator('[data-test="pick-grid_code"]')).to_contain_text(rental["grid_code"])
+    page.locator('[data-test="print-kind"] [data-kind="rental_boards"]').click()
+    page.locator('[data-test="print-start"]').click()
+
+    link = page.locator('[data-test="print-download"]')
+    expect(link).to_be_visible(timeout=60_000)
+    screenshot(page, "qr-print-done")
+    with page.expect_download() as download:
+        link.click()
+    sheet = tmp_path / "boards.pdf"
+    download.value.save_as(sheet)
+    assert sheet.read_bytes().startswith(b"%PDF")
+
+
+def test_an_admin_revokes_a_code_and_its_scan_then_shows_the_invalid_page(page: Page,
+                                                                          screenshot):
+    rental, serial, token = a_board_in_the_leaders_village()
+    sign_in_as(page, "town_admin")
+    page.goto(f"/qr-codes/{serial}")
+    expect(page.locator('[data-test="qr-state"]')).to_have_text("有效")
+    expect(page.locator('[data-test="qr-opens"]')).to_contain_text("出租房公示牌")
+    image = page.locator('[data-test="qr-image"]')
+    expect(image).to_be_visible()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    screenshot(page, "qr-code")
+
+    page.locator('[data-test="revoke"]').click()
+    confirm(page)
+    expect(page.locator('[data-test="qr-state"]')).to_have_text("已停用")
+    expect(page.locator('[data-test="revoke"]')).to_have_count(0)
+    screenshot(page, "qr-code-revoked")
+    assert api_as("town_admin").get(f"/api/v1/qr-codes/{serial}").json["revoked_at"]
+
+    page.goto(f"/q/{token}")
+    expect(page.locator('[data-test="scan-invalid"]')).to_contain_text("此二维码无效")

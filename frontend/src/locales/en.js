@@ -10,7 +10,7 @@ export default {
     county_admin: 'County admin', town_admin: 'Town admin', dispatcher: 'Dispatcher',
     supervisor: 'Supervisor', grid_leader: 'Grid leader', grid_worker: 'Grid worker', viewer: 'Viewer',
   },
-  nav: { label: 'Features', home: 'Home', me: 'Me', grids: 'Grids', ledgers: 'Ledgers', workers: 'Workers', imports: 'Import ledgers', cases: 'Cases', caseIndicators: 'Case figures', hotlineCallbacks: 'Hotline callbacks', accounts: 'Accounts' },
+  nav: { label: 'Features', home: 'Home', me: 'Me', grids: 'Grids', ledgers: 'Ledgers', workers: 'Workers', imports: 'Import ledgers', cases: 'Cases', caseIndicators: 'Case figures', hotlineCallbacks: 'Hotline callbacks', accounts: 'Accounts', qrCodes: 'QR codes' },
   login: {
     title: 'Sign in', subtitle: 'Wangge · for grid workers', phone: 'Phone', phonePlaceholder: 'Mobile number',
     password: 'Password', passwordPlaceholder: 'Password', submit: 'Sign in', submitting: 'Signing in…',
@@ -417,5 +417,29 @@ export default {
       report: 'Report a case', step: 'Case step', comment: 'Case comment', first_contact: 'First contact',
       satisfaction: 'Follow-up result', hotline_retry: 'Resend a hotline callback',
     },
+  },
+  qrCodes: {
+    title: 'QR code', serial: 'Serial', state: 'State', opens: 'Opens', grid: 'Grid', issued: 'Printed',
+    issuedBy: 'Printed by', revokedBy: 'Revoked by', printedTenants: 'Tenants when printed', printedWorker: 'Worker when printed', revokedAt: 'Revoked',
+    states: { valid: 'Valid', revoked: 'Revoked', replaced: 'Replaced by a newer code' },
+    kinds: { rental_board: 'Rental notice board', contact_card: 'Worker contact card' },
+    imageAlt: 'QR code {serial}', download: 'Download {file}',
+    revoke: 'Revoke this code', revokeHint: 'A revoked code shows "not valid" when scanned, for good; print a new one if needed.',
+    revokeConfirm: 'Revoke code {serial}? This cannot be undone.', revoked: 'Code revoked',
+  },
+  printSheets: {
+    title: 'Print QR codes', grid: 'Print for', kind: 'Kind', reprintOnly: 'Only those to reprint',
+    kinds: { rental_boards: 'Notice boards', contact_cards: 'Contact cards' },
+    hints: {
+      rental_boards: 'One A4 notice board per rental; printing again revokes the rental\'s old code.',
+      contact_cards: 'Each worker\'s contact card, 10 to a page; printing again revokes the old codes.',
+    },
+    start: 'Create the PDF', running: 'Creating…', progress: 'Creating: {done} / {all}',
+    download: 'Download {file} ({n})', nothing: 'Nothing to print', failed: 'Could not create the PDF; try again',
+  },
+  reprint: {
+    title: 'Boards to reprint', explain: 'Rentals whose tenants or worker changed since their board was printed, or that have none',
+    empty: 'No boards to reprint', never: 'No board yet', printedAt: 'printed {time}',
+    changed: { tenants: 'now {tenant_count} tenants', worker: 'another worker now' },
   },
 }

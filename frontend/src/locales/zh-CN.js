@@ -10,7 +10,7 @@ export default {
     county_admin: '县级管理员', town_admin: '镇级管理员', dispatcher: '调度员',
     supervisor: '监督员', grid_leader: '网格长', grid_worker: '网格员', viewer: '查看员',
   },
-  nav: { label: '功能导航', home: '首页', me: '我的', grids: '网格', ledgers: '台账', workers: '网格员', imports: '导入台账', cases: '事件', caseIndicators: '事件统计', hotlineCallbacks: '热线回传', accounts: '账号' },
+  nav: { label: '功能导航', home: '首页', me: '我的', grids: '网格', ledgers: '台账', workers: '网格员', imports: '导入台账', cases: '事件', caseIndicators: '事件统计', hotlineCallbacks: '热线回传', accounts: '账号', qrCodes: '二维码' },
   login: {
     title: '登录', subtitle: 'Wangge · 网格员工作平台', phone: '手机号', phonePlaceholder: '请输入手机号',
     password: '密码', passwordPlaceholder: '请输入密码', submit: '登录', submitting: '正在登录…',
@@ -397,5 +397,29 @@ export default {
       report: '上报事件', step: '办理事件', comment: '事件留言', first_contact: '记录首次联系',
       satisfaction: '记录回访结果', hotline_retry: '重新回传热线工单',
     },
+  },
+  qrCodes: {
+    title: '二维码', serial: '编号', state: '状态', opens: '打开', grid: '所在网格', issued: '印制时间',
+    issuedBy: '印制人', revokedBy: '停用人', printedTenants: '印制时租户数', printedWorker: '印制时责任网格员', revokedAt: '停用时间',
+    states: { valid: '有效', revoked: '已停用', replaced: '已被新码替换' },
+    kinds: { rental_board: '出租房公示牌', contact_card: '网格员联系卡' },
+    imageAlt: '二维码 {serial}', download: '下载 {file}',
+    revoke: '停用此二维码', revokeHint: '停用后扫码将显示“此二维码无效”，无法恢复；需要时请重新打印。',
+    revokeConfirm: '确定停用二维码 {serial}？停用后无法恢复。', revoked: '二维码已停用',
+  },
+  printSheets: {
+    title: '打印二维码', grid: '打印范围', kind: '类型', reprintOnly: '只印需重印的',
+    kinds: { rental_boards: '公示牌', contact_cards: '联系卡' },
+    hints: {
+      rental_boards: '每处出租房一张 A4 公示牌；重新打印会停用该出租房原来的二维码。',
+      contact_cards: '每位网格员的联系卡，每页 10 张；重新打印会停用原来的二维码。',
+    },
+    start: '开始生成', running: '正在生成…', progress: '正在生成：{done} / {all}',
+    download: '下载 {file}（{n} 张）', nothing: '没有需要打印的', failed: '生成失败，请重试',
+  },
+  reprint: {
+    title: '待重印公示牌', explain: '印制后租户数或责任网格员已变化、或尚无公示牌的出租房', empty: '没有需要重印的公示牌',
+    never: '尚无公示牌', printedAt: '{time} 印制',
+    changed: { tenants: '租户现为 {tenant_count} 人', worker: '责任网格员已变更' },
   },
 }

@@ -114,7 +114,7 @@ describe('home and navigation', () => {
     expect([figure('children'), figure('households'), figure('residents'), figure('rentals')])
       .toEqual(['下级网格1', '户数4960', '居民17521', '出租房310'])
     expect(wrapper.findAll('[data-test="role-nav"] a').map((a) => a.text()))
-      .toEqual(['网格', '台账', '网格员', '导入台账', '事件', '事件统计', '热线回传', '账号'])
+      .toEqual(['网格', '台账', '网格员', '导入台账', '二维码', '事件', '事件统计', '热线回传', '账号'])
     expect(wrapper.findAll('[data-test="tabbar"] .van-tabbar-item').map((a) => a.text()))
       .toEqual(['首页', '网格', '台账', '事件', '我的'])
   })
