@@ -1,7 +1,7 @@
 """QR codes in the browser: a resident scans a rental's board on a phone, sees
 what the board shows and reports a problem, which becomes a case at the board's
 micro-grid; a code that opens nothing shows "此二维码无效"; the scan page stays
-small enough for 2G. An administrator opens a code's page and revokes it, after
+small enough for 2G, and the worker app's service worker leaves it alone. An administrator opens a code's page and revokes it, after
 which the resident's page says it is not valid."""
 
 import gzip
@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 
 from tests.conftest import DEMO_ACCOUNTS
+from tests.e2e.conftest import SERVICE_WORKER_INSTALL_MS
 from tests.e2e.test_cases import api_as, every_item
 from tests.e2e.test_registry import confirm, sign_in_as
 
@@ -85,6 +86,18 @@ def test_a_resident_sees_the_board_and_reports_a_problem_that_becomes_a_case(pag
     (case,) = [case for case in cases if case["description"] == description]
     assert case["source"] == "resident"
     assert case["location_grid"] == rental["grid_code"]
+
+
+def test_a_signed_in_worker_who_scans_gets_the_scan_page_not_the_app_shell(page: Page):
+    """The worker app's service worker answers its pages with the app's shell: not a
+    code's link."""
+    _, _, token = a_board_in_the_leaders_village()
+    sign_in_as(page, "grid_worker")
+    page.wait_for_function("Boolean(navigator.serviceWorker.controller)",
+                           timeout=SERVICE_WORKER_INSTALL_MS)
+    page.goto(f"/q/{token}")
+    expect(page.locator('[data-test="scan-board"]')).to_be_visible()
+    expect(page.locator("#app")).to_have_count(0)
 
 
 def test_a_code_that_opens_nothing_shows_the_invalid_page(page: Page, screenshot):
