@@ -5,6 +5,7 @@ small enough for 2G, and the worker app's service worker leaves it alone. An adm
 which the resident's page says it is not valid."""
 
 import gzip
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -23,13 +24,15 @@ LEADER_SCOPE = DEMO_ACCOUNTS["grid_leader"]["scope"]
 @pytest.fixture(autouse=True)
 def _scans_not_limited(demo_town) -> Iterator[None]:
     """The browser scans from the local address, as every e2e test does: this
-    minute's counts are forgotten, so that the limit of a few scans a minute
-    meets only this test's."""
+    minute's counts and the next's are forgotten, so that the limit of a few scans a
+    minute meets only this test's."""
     from chalicelib import clock
-    from chalicelib.store.rate_limits import RateLimitModel, window_of
+    from chalicelib.store.rate_limits import WINDOW_SECONDS, RateLimitModel, window_of
 
+    this_minute = window_of(clock.now())
     for what in ("scan", "report"):
-        RateLimitModel(f"{what}#127.0.0.1#{window_of(clock.now())}").delete()
+        for window in (this_minute, this_minute + WINDOW_SECONDS):
+            RateLimitModel(f"{what}#127.0.0.1#{window}").delete()
     yield
 
 
@@ -98,6 +101,31 @@ def test_a_signed_in_worker_who_scans_gets_the_scan_page_not_the_app_shell(page:
     page.goto(f"/q/{token}")
     expect(page.locator('[data-test="scan-board"]')).to_be_visible()
     expect(page.locator("#app")).to_have_count(0)
+
+
+def test_a_resident_who_reports_too_often_is_told_how_long_to_wait(page: Page, screenshot):
+    from datetime import timedelta
+
+    from chalicelib import clock
+    from chalicelib.settings import settings
+    from chalicelib.store import rate_limits
+
+    _, _, token = a_board_in_the_leaders_village()
+    page.goto(f"/q/{token}")
+    expect(page.locator('[data-test="scan-board"]')).to_be_visible()
+    # This address has used up its reports of this minute, and of the next, should the
+    # minute turn before the click.
+    now = clock.now()
+    for minute in (now, now + timedelta(seconds=rate_limits.WINDOW_SECONDS)):
+        while rate_limits.take("report", "127.0.0.1", settings.public_reports_per_minute,
+                               minute) is None:
+            pass
+    page.locator('[data-test="scan-text"]').fill("路灯坏了")
+    page.locator('[data-test="scan-send"]').click()
+    limited = page.locator('p[data-test="scan-limited"]')
+    expect(limited).to_have_text(re.compile(r"^提交太频繁，请 \d+ 秒后再试$"))
+    expect(page.locator('[data-test="scan-text"]')).to_have_value("路灯坏了")
+    screenshot(page, "scan-limited")
 
 
 def test_a_code_that_opens_nothing_shows_the_invalid_page(page: Page, screenshot):
