@@ -161,7 +161,7 @@ def test_an_admin_prints_a_micro_grids_boards_and_downloads_the_pdf(page: Page, 
 
 def test_an_admin_revokes_a_code_and_its_scan_then_shows_the_invalid_page(page: Page,
                                                                           screenshot):
-    rental, serial, token = a_board_in_the_leaders_village()
+    _, serial, token = a_board_in_the_leaders_village()
     sign_in_as(page, "town_admin")
     page.goto(f"/qr-codes/{serial}")
     expect(page.locator('[data-test="qr-state"]')).to_have_text("有效")
