@@ -18,10 +18,10 @@ const aCase = (changes = {}) => ({ case_id: 'c1', version: 3, state: 'handled', 
   first_contact_at: null, satisfaction: null, timeline: [], attachments: [], allowed_actions: [], ...changes })
 
 describe('inboxes', () => {
-  it('give "mine" to worker accounts and "to verify" to those who may verify', () => {
-    expect(boxesFor(PROFILES.grid_worker)).toEqual(['mine', 'subtree', 'overdue', 'escalated'])
-    expect(boxesFor(LEADER)).toEqual(['mine', 'subtree', 'overdue', 'escalated', 'to_verify'])
-    expect(boxesFor(SUPERVISOR)).toEqual(['subtree', 'overdue', 'escalated', 'to_verify'])
+  it('give "mine" to worker accounts, "reported" to those who may report and "to verify" to those who may verify', () => {
+    expect(boxesFor(PROFILES.grid_worker)).toEqual(['mine', 'reported', 'subtree', 'overdue', 'escalated'])
+    expect(boxesFor(LEADER)).toEqual(['mine', 'reported', 'subtree', 'overdue', 'escalated', 'to_verify'])
+    expect(boxesFor(SUPERVISOR)).toEqual(['reported', 'subtree', 'overdue', 'escalated', 'to_verify'])
     expect(boxesFor({ ...SUPERVISOR, role: 'viewer' })).toEqual(['subtree', 'overdue', 'escalated'])
   })
 
