@@ -183,7 +183,7 @@ def save(work: Any, grid: Grid) -> None:
     this module may not import: it checks grids); fails when its version moved on."""
     item = to_item(grid)
     work.save(item, lambda: versions.stale("grid"))
-    work.after_commit(lambda: _takes_version(grid, item))
+    work.keep_version(grid, item)
 
 
 def allocate_child_sequence(parent_code: str) -> int:

@@ -183,7 +183,7 @@ def add(work: UnitOfWork, record: Household | Resident) -> None:
     """A new household or resident, in `work` (fails when its id is taken)."""
     item = to_item(record)
     work.add(item, already_exists(_what(record)))
-    work.after_commit(lambda: setattr(record, "version", item.version))
+    work.keep_version(record, item)
 
 
 def save(work: UnitOfWork, record: Household | Resident) -> None:
@@ -191,7 +191,7 @@ def save(work: UnitOfWork, record: Household | Resident) -> None:
     someone changed it meanwhile)."""
     item = to_item(record)
     work.save(item, version_conflict(_what(record)))
-    work.after_commit(lambda: setattr(record, "version", item.version))
+    work.keep_version(record, item)
 
 
 def delete(work: UnitOfWork, record: Household | Resident) -> None:

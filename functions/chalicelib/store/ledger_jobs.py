@@ -117,7 +117,7 @@ def record_progress(work, job: LedgerJob, *, created: int, updated: int) -> None
     work.update(item, [LedgerJobModel.created.add(created), LedgerJobModel.updated.add(updated),
                        LedgerJobModel.processed.add(created + updated),
                        LedgerJobModel.attempts.set(0)])
-    work.after_commit(lambda: setattr(job, "version", item.version))
+    work.keep_version(job, item)
 
 
 def get(job_id: str) -> LedgerJob:

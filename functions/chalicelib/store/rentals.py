@@ -179,7 +179,7 @@ def add(work: UnitOfWork, record: Rental | Tenant) -> None:
     """A new rental or tenant, in `work` (fails when its id is taken)."""
     item = to_item(record)
     work.add(item, already_exists(_what(record)))
-    work.after_commit(lambda: setattr(record, "version", item.version))
+    work.keep_version(record, item)
 
 
 def save(work: UnitOfWork, record: Rental | Tenant) -> None:
@@ -187,7 +187,7 @@ def save(work: UnitOfWork, record: Rental | Tenant) -> None:
     someone changed it meanwhile)."""
     item = to_item(record)
     work.save(item, version_conflict(_what(record)))
-    work.after_commit(lambda: setattr(record, "version", item.version))
+    work.keep_version(record, item)
 
 
 def delete(work: UnitOfWork, record: Rental | Tenant) -> None:

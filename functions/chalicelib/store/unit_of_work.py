@@ -138,9 +138,13 @@ class UnitOfWork:
             None))
 
     def after_commit(self, step: Callable[[], None]) -> None:
-        """Run `step` once the change has landed (a domain object takes the
-        version its stored item got)."""
+        """Run `step` once the change has landed."""
         self._after_commit.append(step)
+
+    def keep_version(self, record: Any, item: Any) -> None:
+        """Once the change has landed, the domain record has the version its
+        stored item was written with."""
+        self.after_commit(lambda: setattr(record, "version", int(item.version)))
 
     def savepoint(self) -> tuple[int, int, frozenset[str], int]:
         """Where the unit stands now, to go back to (an import fills a unit

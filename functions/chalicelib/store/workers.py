@@ -127,34 +127,29 @@ def assignment_to_item(assignment: Assignment) -> AssignmentModel:
     return item
 
 
-def _versioned(work: UnitOfWork, record: Worker | Assignment, item: Model) -> None:
-    """Once `work` lands, the record has its stored item's new version."""
-    work.after_commit(lambda: setattr(record, "version", int(item.version)))
-
-
 def add(work: UnitOfWork, worker: Worker) -> None:
     item = to_item(worker)
     work.add(item, already_exists("worker"))
-    _versioned(work, worker, item)
+    work.keep_version(worker, item)
 
 
 def save(work: UnitOfWork, worker: Worker) -> None:
     """Put back a worker read earlier (fails when its version moved on)."""
     item = to_item(worker)
     work.save(item, version_conflict("worker"))
-    _versioned(work, worker, item)
+    work.keep_version(worker, item)
 
 
 def add_assignment(work: UnitOfWork, assignment: Assignment) -> None:
     item = assignment_to_item(assignment)
     work.add(item, already_exists("assignment"))
-    _versioned(work, assignment, item)
+    work.keep_version(assignment, item)
 
 
 def save_assignment(work: UnitOfWork, assignment: Assignment) -> None:
     item = assignment_to_item(assignment)
     work.save(item, version_conflict("assignment"))
-    _versioned(work, assignment, item)
+    work.keep_version(assignment, item)
 
 
 
