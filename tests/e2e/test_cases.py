@@ -105,7 +105,8 @@ def test_a_case_goes_round_the_loop_with_one_rework(phone_of, screenshot, demo_t
     description = f"村东口垃圾堆放，无人清运 {uuid.uuid4().hex[:6]}"
     worker = phone_of("grid_worker")
     worker.locator('[data-test="tabbar"]').get_by_text("事件").click()
-    expect(worker.locator('[data-test="boxes"] [role="tab"]').first).to_have_text("我的待办")
+    expect(worker.locator('[data-test="boxes"] [role="tab"] .van-tab__text').first).to_have_text(
+        "我的待办")
     worker.locator('[data-test="report-case"]').click()
     expect(worker.locator('[data-test="choose-category"] label')).not_to_have_count(0)
     original = camera_photo(worker)

@@ -99,7 +99,7 @@ def test_a_desktop_gets_a_side_bar(browser: Browser, app_url: str, screenshot):
         sign_in_as(page, "county_admin")
         sidebar = page.locator('[data-test="sidebar"]')
         expect(sidebar).to_be_visible()
-        expect(sidebar.locator("[data-nav]")).to_have_count(8)
+        expect(sidebar.locator("[data-nav]")).to_have_count(9)
         expect(page.locator('[data-test="tabbar"]')).to_be_hidden()
         screenshot(page, "desktop-home")
     finally:
