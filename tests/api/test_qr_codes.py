@@ -123,6 +123,23 @@ def test_codes_outside_the_callers_scope_or_unknown(county_admin, tree):
     assert unknown.status == 404 and unknown.error["code"] == "not_found"
 
 
+def test_a_rentals_board_leads_to_its_current_code(county_admin, tree):
+    rental_id = a_rental(county_admin, tree.micro_a1)["rental_id"]
+    path = f"{V1}/rentals/{rental_id}/board"
+    assert county_admin.get(path).json == {"code": None}
+    board_code(rental_id)
+    serial, _ = board_code(rental_id)
+    code = county_admin.get(path).json["code"]
+    assert code["serial"] == serial and code["current"] is True
+    county_admin.post(f"{V1}/qr-codes/{serial}/revoke")
+    assert county_admin.get(path).json == {"code": None}
+    neighbour = user_in(tree.village_b, "grid_leader")
+    assert neighbour.get(path).error["code"] == "out_of_scope"
+    worker = user_in(tree.micro_a1, "grid_worker")
+    assert worker.get(path).error["code"] == "role_denied"
+    assert county_admin.get(f"{V1}/rentals/{'0' * 26}/board").status == 404
+
+
 def _current_codes(rental_id):
     from chalicelib.store import qr_codes
 
@@ -188,11 +205,13 @@ def test_reprints_meeting_a_transaction_conflict_land_once(county_admin, tree, m
 
 
 def test_the_database_down_is_503(county_admin, tree, database_at, closed_port):  # noqa: F811
-    serial, _ = board_code(a_rental(county_admin, tree.micro_a1)["rental_id"])
+    rental_id = a_rental(county_admin, tree.micro_a1)["rental_id"]
+    serial, _ = board_code(rental_id)
     database_at(closed_port)
     for response in (county_admin.get(f"{V1}/qr-codes/{serial}"),
                      county_admin.post(f"{V1}/qr-codes/{serial}/revoke"),
-                     county_admin.get(f"{V1}/qr-codes/{serial}/image")):
+                     county_admin.get(f"{V1}/qr-codes/{serial}/image"),
+                     county_admin.get(f"{V1}/rentals/{rental_id}/board")):
         assert_unavailable(response)
 
 

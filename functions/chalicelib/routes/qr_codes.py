@@ -8,12 +8,14 @@ from chalicelib.schemas.qr_codes import (
     PrintRequest,
     QrCodeOut,
     QrImage,
+    RentalBoard,
     ReprintQuery,
 )
 from chalicelib.web import api
 from chalicelib.web.access import Access, Caller, body_field, query_field
 
 qr_codes = lazy("chalicelib.usecases.qr_codes")
+rentals = lazy("chalicelib.usecases.rentals")
 print_sheets = lazy("chalicelib.usecases.print_sheets")
 
 resource = api.Resource(__name__, tag="qr codes")
@@ -60,3 +62,11 @@ def get_print_sheet(job_id: RecordId, caller: Caller) -> PrintJobOut:
               access=Access(roles=LEDGER_KEEPERS, scope=query_field("grid")))
 def boards_to_reprint(query: ReprintQuery, caller: Caller) -> BoardsToReprint:
     return qr_codes.boards_to_reprint(caller, query)
+
+
+@resource.get("/rentals/{rental_id}/board", summary="A rental's board: its current code, "
+              "the way to the code's page", response=RentalBoard,
+              access=Access(roles=GRID_MANAGERS,
+                            scope=lambda parts: rentals.scope_of_rental(parts.path["rental_id"])))
+def rental_board(rental_id: RecordId) -> RentalBoard:
+    return qr_codes.board_of_rental(rental_id)

@@ -22,6 +22,11 @@ class QrCodeOut(Schema):
     revoked_by: str | None
 
 
+class RentalBoard(Schema):
+    code: QrCodeOut | None = Field(description="The board's current code; none before its "
+                                   "first print or once its code is revoked")
+
+
 class QrImage(Schema):
     filename: str
     content_type: str

@@ -19,6 +19,7 @@ from chalicelib.schemas.qr_codes import (
     BoardToReprint,
     QrCodeOut,
     QrImage,
+    RentalBoard,
     ReprintQuery,
 )
 from chalicelib.settings import settings
@@ -76,6 +77,13 @@ def _is_current(code: QrCode) -> bool:
 def get_code(serial: str) -> QrCodeOut:
     code = _get(serial)
     return _view(code, grid_of(code), _is_current(code))
+
+
+def board_of_rental(rental_id: str) -> RentalBoard:
+    """The way to a rental's code page: nobody types a serial."""
+    grid_code = rental_store.get_rental(rental_id).grid_code
+    code = qr_codes.current_of(code_store.of_record(qr_codes.RENTAL_BOARD, rental_id))
+    return RentalBoard(code=None if code is None else _view(code, grid_code, True))
 
 
 def revoke(caller: Caller, serial: str) -> QrCodeOut:

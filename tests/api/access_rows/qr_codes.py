@@ -60,6 +60,8 @@ ROUTES = {
         "POST", f"{V1}/qr-codes/{_serial_in(g)}/revoke", None)),
     "qr_code_image": (MANAGERS, 200, lambda g: (
         "GET", f"{V1}/qr-codes/{_serial_in(g)}/image?format=svg", None)),
+    "rental_board": (MANAGERS, 200, lambda g: (
+        "GET", f"{V1}/rentals/{a_rental_in(g)['rental_id']}/board", None)),
     "scan_code": (None, 200, lambda g: (
         "GET", f"{V1}/public/codes/{_unlimited_token_in(g)}", None)),
     "report_from_code": (None, 201, lambda g: (
@@ -71,5 +73,5 @@ ROUTES = {
     "boards_to_reprint": (KEEPERS, 200, lambda g: (
         "GET", f"{V1}/rentals/to-reprint?grid={g}", None)),
 }
-SCOPED = {"get_qr_code", "revoke_qr_code", "qr_code_image", "start_print_sheet",
+SCOPED = {"get_qr_code", "rental_board", "revoke_qr_code", "qr_code_image", "start_print_sheet",
           "get_print_sheet", "boards_to_reprint"}
