@@ -136,6 +136,7 @@ export default {
     noCurrentTenants: 'Nobody lives there now', movedOut: 'Moved out ({n})', close: 'Close (no longer let)',
     reopen: 'Let again',
     closeConfirm: 'A closed rental takes no tenants (record everyone moving out first). Close it?',
+    board: 'Notice board QR code', boardPrinted: 'Printed {when}', noBoard: 'Not printed (print it under QR codes)',
   },
   tenant: {
     title: 'Tenant', new: 'Tenant moves in', edit: 'Edit tenant', moveIn: 'Moved in', moveOut: 'Moved out',

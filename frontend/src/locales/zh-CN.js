@@ -129,6 +129,7 @@ export default {
     currentTenants: '在住租户（{n} 人）', noTenants: '暂无租户记录', noCurrentTenants: '目前没有在住租户',
     movedOut: '已搬离（{n} 人）', close: '停租', reopen: '恢复出租',
     closeConfirm: '停租后不能再登记租户（需先登记所有租户搬离）。确定停租？',
+    board: '公示牌二维码', boardPrinted: '{when} 打印', noBoard: '未打印（在“二维码”中打印）',
   },
   tenant: {
     title: '租户详情', new: '登记租户入住', edit: '修改租户信息', moveIn: '入住日期', moveOut: '搬离日期',

@@ -160,6 +160,40 @@ describe('who a rental names', () => {
   })
 })
 
+describe('a rental\'s board', () => {
+  const rental = { rental_id: 'rt5', grid_code: SCOPE, address: '三泉村2组9号', owner_name: '房东乙',
+    owner_phone: null, owner_household_id: null, responsible_worker_id: null, rooms: 1, notes: null,
+    tenant_count: 0, closed: false, created_at: '2026-03-01T02:00:00Z', updated_at: '2026-03-01T02:00:00Z',
+    version: 1 }
+  const stubs = (board) => ({ ...common,
+    'GET /api/v1/rentals/rt5': () => json(200, rental),
+    'GET /api/v1/rentals/rt5/tenants': () => json(200, { items: [], next_cursor: null }),
+    'GET /api/v1/rentals/rt5/board': board,
+  })
+
+  it('opens the board\'s code page, saying when it was printed, for those who manage codes', async () => {
+    signIn(PROFILES.county_admin)
+    stubApi(stubs(() => json(200, { code: { serial: 'A1B2C3D4E5F6', kind: 'rental_board', record_id: 'rt5',
+      grid_code: SCOPE, url: 'http://127.0.0.1:8000/q/x', issued_at: '2026-03-01T02:00:00Z', issued_by: 'u1',
+      snapshot: { tenant_count: 0, worker_id: null }, current: true, revoked_at: null, revoked_by: null } })))
+    const { wrapper, router } = await mountApp('/rentals/rt5')
+    const row = await shown(wrapper, '[data-test="board"]')
+    expect(row.text()).toContain('公示牌二维码')
+    expect(row.text()).toContain('2026/03/01 10:00 打印')
+    await row.trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/qr-codes/A1B2C3D4E5F6'))
+  })
+
+  it('shows no row to a reader who may not see codes, and does not ask', async () => {
+    signIn(PROFILES.grid_worker)
+    const calls = stubApi(stubs(() => json(403, envelope('role_denied'))))
+    const { wrapper } = await mountApp('/rentals/rt5')
+    await shown(wrapper, '[data-test="rental"]')
+    expect(wrapper.find('[data-test="board"]').exists()).toBe(false)
+    expect(calls.map((call) => call.key)).not.toContain('GET /api/v1/rentals/rt5/board')
+  })
+})
+
 describe('household forms', () => {
   it('tells the second writer of a conflict, keeps what they typed and merges the other change', async () => {
     signIn(PROFILES.grid_worker)
