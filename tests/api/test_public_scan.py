@@ -182,11 +182,26 @@ def test_a_residents_report_is_a_case_at_the_codes_micro_grid(county_admin, tree
     response = client_at().post(f"{V1}/public/codes/{token}/reports", {
         "text": "楼道灯坏了", "position": {"lat": 35.6, "lng": 111.2, "accuracy_m": 12}})
     assert response.status == 201, response.body
-    assert set(response.json) == {"received", "message"}
+    assert set(response.json) == {"received", "reference", "message"}
     cases = api.get(f"{V1}/cases?box=subtree&scope={tree.micro_a2}&state=reported").json["items"]
     [case] = [c for c in cases if c["description"] == "楼道灯坏了"]
     assert case["source"] == "resident" and case["location_grid"] == tree.micro_a2
+    assert response.json["reference"] == case["case_id"][-6:].upper()
     assert (case["lat"], case["lng"]) == (35.6, 111.2)
+
+
+def test_a_retried_report_files_one_case(county_admin, tree):
+    api = county_admin
+    _, token = board_code(a_rental(api, tree.micro_b)["rental_id"])
+    resident, key = client_at(), {"Idempotency-Key": "report-0001-retried"}
+    first = resident.post(f"{V1}/public/codes/{token}/reports", {"text": "井盖丢了"}, headers=key)
+    again = resident.post(f"{V1}/public/codes/{token}/reports", {"text": "井盖丢了"}, headers=key)
+    assert first.status == again.status == 201, again.body
+    assert first.json["reference"] == again.json["reference"]
+    cases = api.get(f"{V1}/cases?box=subtree&scope={tree.micro_b}&state=reported").json["items"]
+    assert len([c for c in cases if c["description"] == "井盖丢了"]) == 1
+    other = resident.post(f"{V1}/public/codes/{token}/reports", {"text": "别的"}, headers=key)
+    assert other.status == 409 and other.error["code"] == "idempotency_key_reused"
 
 
 def test_a_position_the_phone_is_unsure_of_is_not_kept(county_admin, tree):

@@ -27,7 +27,9 @@ def scan_code(token: str) -> PublicCode:
 
 
 @resource.post("/public/codes/{token}/reports", summary="A resident reports a problem from a "
-               "scanned code: a case at the code's micro-grid", body=PublicReport,
-               response=PublicReportOut, status=201, access=PUBLIC, answers=NOT_VALID)
+               "scanned code: a case at the code's micro-grid (send an Idempotency-Key: a "
+               "retry in weak signal files no second case)", body=PublicReport,
+               response=PublicReportOut, status=201, access=PUBLIC, answers=NOT_VALID,
+               idempotent=True)
 def report_from_code(token: str, body: PublicReport) -> PublicReportOut:
     return public_scan.report(token, _client(), body)

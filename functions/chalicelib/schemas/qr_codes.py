@@ -64,6 +64,7 @@ class PublicReport(Body):
 
 class PublicReportOut(Schema):
     received: Literal[True] = True
+    reference: str = Field(description="What the resident can quote: the end of the case's id")
     message: str
 
 

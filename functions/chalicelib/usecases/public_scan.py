@@ -31,6 +31,7 @@ REPORT_CATEGORY = "other"  # the grid centre files it under its right category
 # A position a phone is less sure of than this would send a worker to the wrong
 # door: the case is placed by the code's micro-grid alone.
 MAX_ACCURACY_M = 200
+REFERENCE_LENGTH = 6  # short to read out on the phone; a case is found by it within its micro-grid
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,11 @@ def opened_by_scan(token: str, client: str | None) -> PublicCode:
                       grid_leader=_person(grid_leader_of(opened.grid_code)))
 
 
+def reference_of(case_id: str) -> str:
+    """Enough of the case's id for a worker to find it by; nothing else of the case."""
+    return case_id[-REFERENCE_LENGTH:].upper()
+
+
 def report(token: str, client: str | None, request: PublicReport) -> PublicReportOut:
     """A resident's problem becomes a case at the code's micro-grid, reported by
     the code (a resident has no account)."""
@@ -138,5 +144,5 @@ def report(token: str, client: str | None, request: PublicReport) -> PublicRepor
                           source=RESIDENT, lat=position.lat if placed else None,
                           lng=position.lng if placed else None)
     cases.report(resident, case)
-    return PublicReportOut(message="已收到，网格员将尽快处理 Received; a grid worker will "
+    return PublicReportOut(reference=reference_of(case.case_id), message="已收到，网格员将尽快处理 Received; a grid worker will "
                                    "follow it up")
