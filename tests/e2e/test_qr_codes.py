@@ -1,7 +1,7 @@
 """QR codes in the browser: a resident scans a rental's board on a phone, sees
 what the board shows and reports a problem, which becomes a case at the board's
 micro-grid; a code that opens nothing shows "此二维码无效"; the scan page stays
-small enough for 2G, and the worker app's service worker leaves it alone. An administrator opens a code's page and revokes it, after
+small enough for 2G, and the worker app's service worker leaves it alone. An administrator opens a code's page from its rental's screen and revokes it, after
 which the resident's page says it is not valid."""
 
 import gzip
@@ -168,9 +168,14 @@ def test_an_admin_prints_a_micro_grids_boards_and_downloads_the_pdf(page: Page, 
 
 def test_an_admin_revokes_a_code_and_its_scan_then_shows_the_invalid_page(page: Page,
                                                                           screenshot):
-    _, serial, token = a_board_in_the_leaders_village()
+    rental, serial, token = a_board_in_the_leaders_village()
     sign_in_as(page, "town_admin")
-    page.goto(f"/qr-codes/{serial}")
+    page.goto(f"/rentals/{rental['rental_id']}")
+    board = page.locator('[data-test="board"]')
+    expect(board).to_contain_text("打印")
+    screenshot(page, "rental-board-row")
+    board.click()
+    expect(page).to_have_url(re.compile(f"/qr-codes/{serial}$"))
     expect(page.locator('[data-test="qr-state"]')).to_have_text("有效")
     expect(page.locator('[data-test="qr-opens"]')).to_contain_text("出租房公示牌")
     image = page.locator('[data-test="qr-image"]')
