@@ -81,7 +81,7 @@ def test_a_resident_sees_the_board_and_reports_a_problem_that_becomes_a_case(pag
     page.locator('[data-test="scan-text"]').fill(description)
     screenshot(page, "scan-report")
     page.locator('[data-test="scan-send"]').click()
-    expect(page.locator('[data-test="scan-sent"]')).to_contain_text("已收到")
+    expect(page.locator('[data-test="scan-sent"]')).to_contain_text(re.compile(r"已收到，编号 [0-9A-Z]{6}"))
     screenshot(page, "scan-sent")
 
     cases = every_item(api_as("grid_leader"),

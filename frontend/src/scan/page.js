@@ -1,6 +1,6 @@
 // The scan page drawn in plain DOM (no framework: the whole page stays a few KB).
 // Every text from the API goes in as text, never as markup.
-import { locate, readBoard, sendReport } from './scan.js'
+import { locate, newKey, readBoard, sendReport } from './scan.js'
 import { stringsFor } from './strings.js'
 
 function h(tag, attributes = {}, ...children) {
@@ -61,6 +61,8 @@ export function start({ root, token, fetchImpl = fetch, geolocation, languages =
 
   function reportForm(board) {
     let position = null
+    // A retry of the same report keeps its key (the first try may have landed); an edited one is new.
+    let attempt = null
     const problem = h('textarea', { id: 'problem', name: 'text', required: true, maxlength: '2000',
       'data-test': 'scan-text' })
     const positionNote = h('p', { class: 'muted', 'data-test': 'scan-position' })
@@ -86,11 +88,13 @@ export function start({ root, token, fetchImpl = fetch, geolocation, languages =
       submit.disabled = true
       submit.textContent = text.sending
       status.replaceChildren()
-      const result = await sendReport(token, problem.value, position, fetchImpl)
+      const sending = JSON.stringify([problem.value.trim(), position])
+      if (attempt?.sending !== sending) attempt = { sending, key: newKey() }
+      const result = await sendReport(token, problem.value, position, fetchImpl, attempt.key)
       submit.disabled = false
       submit.textContent = text.send
       if (result.state === 'sent') {
-        show(boardSection(board), section('scan-sent', h('p', { class: 'done', role: 'status' }, text.sent),
+        show(boardSection(board), section('scan-sent', h('p', { class: 'done', role: 'status' }, text.sent(result.answer.reference)),
           h('button', { type: 'button', onclick: () => show(boardSection(board), reportForm(board)) },
             text.sendAnother)))
       } else if (result.state === 'invalid') {

@@ -42,12 +42,19 @@ export async function readBoard(token, fetchImpl = fetch) {
   return result.state === 'ok' ? { state: 'board', board: result.answer } : result
 }
 
-/** position: { lat, lng, accuracy_m } or null. */
-export async function sendReport(token, text, position, fetchImpl = fetch) {
+/** A report's client id: the API files one case however often it is sent. */
+export function newKey(crypto = globalThis.crypto) {
+  if (crypto?.randomUUID) return crypto.randomUUID()
+  return `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`
+}
+
+/** position: { lat, lng, accuracy_m } or null; key: the report's Idempotency-Key. */
+export async function sendReport(token, text, position, fetchImpl = fetch, key = newKey()) {
   const body = { text: text.trim() }
   if (position) body.position = position
   const result = await ask(fetchImpl, `${API}/${encodeURIComponent(token)}/reports`,
-    { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+    { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+      body: JSON.stringify(body) })
   return result.state === 'ok' ? { state: 'sent', answer: result.answer } : result
 }
 

@@ -2,7 +2,7 @@
 // not valid, too frequent, sent) from what the public API answers.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { start } from './page.js'
-import { tokenOf, waitSeconds } from './scan.js'
+import { newKey, tokenOf, waitSeconds } from './scan.js'
 
 const TOKEN = 'AbCdEf0123456789-_xyzABCDE'
 const BOARD = {
@@ -106,7 +106,8 @@ describe('the scan page', () => {
     const calls = []
     const fetchImpl = async (url, init = {}) => {
       calls.push({ url, init })
-      return init.method === 'POST' ? json(201, { received: true, message: '已收到' }) : json(200, BOARD)
+      return init.method === 'POST' ? json(201, { received: true, reference: 'K3F9Q2', message: '已收到' })
+        : json(200, BOARD)
     }
     const geolocation = { getCurrentPosition: (found) => found({ coords: { latitude: 35.61, longitude: 111.21, accuracy: 23.4 } }) }
     await start({ root: page(), token: TOKEN, fetchImpl, geolocation })
@@ -116,12 +117,38 @@ describe('the scan page', () => {
     await vi.waitFor(() => expect(text('[data-test="scan-position"]')).toBe('已附上位置（精度约 23 米）'))
     await fillAndSend('  路灯坏了  ')
 
-    expect((await shown('[data-test="scan-sent"]')).textContent).toContain('已收到，网格员将尽快处理')
+    expect((await shown('[data-test="scan-sent"]')).textContent).toContain('已收到，编号 K3F9Q2。网格员将尽快处理')
     const post = calls.find((call) => call.init.method === 'POST')
     expect(post.url).toBe(`/api/v1/public/codes/${TOKEN}/reports`)
     expect(JSON.parse(post.init.body)).toEqual({ text: '路灯坏了',
       position: { lat: 35.61, lng: 111.21, accuracy_m: 23 } })
     expect(text('[data-test="scan-micro-grid"]')).toBe('三泉村1-1微网格')
+  })
+
+  it('sends a retry of the same report under the same Idempotency-Key, and an edited report under a new one', async () => {
+    const keys = []
+    const answers = [() => { throw new TypeError('offline') }, () => { throw new TypeError('offline') },
+      () => json(201, { received: true, reference: 'AB12CD', message: '' })]
+    const fetchImpl = async (_url, init = {}) => {
+      if (init.method !== 'POST') return json(200, BOARD)
+      keys.push(init.headers['Idempotency-Key'])
+      return answers.shift()()
+    }
+    await start({ root: page(), token: TOKEN, fetchImpl })
+    await fillAndSend('井盖丢了')
+    await vi.waitFor(() => expect(keys).toHaveLength(1))
+    await fillAndSend('井盖丢了')
+    await vi.waitFor(() => expect(keys).toHaveLength(2))
+    await fillAndSend('井盖丢了，在路口')
+    expect((await shown('[data-test="scan-sent"]')).textContent).toContain('编号 AB12CD')
+    expect(keys[0]).toMatch(/.{8,}/)
+    expect(keys[1]).toBe(keys[0])
+    expect(keys[2]).not.toBe(keys[0])
+  })
+
+  it('makes a client id without crypto.randomUUID', () => {
+    expect(newKey({})).not.toBe(newKey({}))
+    expect(newKey({}).length).toBeGreaterThanOrEqual(8)
   })
 
   it('sends no position when none was asked for or the phone could not tell, and nothing empty', async () => {
