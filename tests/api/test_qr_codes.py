@@ -424,6 +424,37 @@ def test_boards_to_reprint_follow_the_ledger(county_admin, tree):
     assert rental_id not in _to_reprint(api, tree.grid_a)
 
 
+def test_a_board_issued_from_a_rental_read_before_a_change_leaves_it_to_reprint(county_admin,
+                                                                               tree):
+    """A print reads the rental, a tenant moves in, then the board is issued showing
+    the rental as read: the board is issued, and the rental stays listed."""
+    from chalicelib.domain import qr_codes as codes
+    from chalicelib.store import rentals
+    from chalicelib.usecases import qr_codes
+
+    from tests.api.ledger_fixtures import new_id_number
+    from tests.api.qr_fixtures import printer
+
+    api = county_admin
+    rental_id = a_rental(api, tree.micro_a1)["rental_id"]
+    read = rentals.get_rental(rental_id)
+    as_read = codes.board_snapshot(read.tenant_count, read.responsible_worker_id)
+    moved_in = api.post(f"{V1}/rentals/{rental_id}/tenants", {
+        "name": "租户", "id_number": new_id_number(), "move_in": "2026-02-01"})
+    assert moved_in.status == 201, moved_in.body
+
+    code, _ = qr_codes.issue(printer(read.grid_code), codes.RENTAL_BOARD, rental_id,
+                             read.grid_code, as_read)
+    assert code.snapshot == {"tenant_count": 0, "worker_id": read.responsible_worker_id}
+    listed = _to_reprint(api, tree.micro_a1)[rental_id]
+    assert (listed["tenant_count"], listed["printed"]["tenant_count"]) == (1, 0)
+
+    read = rentals.get_rental(rental_id)
+    qr_codes.issue(printer(read.grid_code), codes.RENTAL_BOARD, rental_id, read.grid_code,
+                   codes.board_snapshot(read.tenant_count, read.responsible_worker_id))
+    assert rental_id not in _to_reprint(api, tree.micro_a1)
+
+
 def test_a_print_of_boards_to_reprint_prints_what_the_list_shows(county_admin, tree):
     api = county_admin
     rentals = {a_rental(api, tree.micro_a2)["rental_id"] for _ in range(2)}

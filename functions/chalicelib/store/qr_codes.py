@@ -67,6 +67,7 @@ class BoardMarkModel(Model):
     grid_code = UnicodeAttribute()
     county = UnicodeAttribute()
     grid_key = UnicodeAttribute()
+    shows = UnicodeAttribute(null=True)  # JSON: what a board printed now would show
 
     by_grid = records.ByGrid()
 
@@ -74,9 +75,14 @@ class BoardMarkModel(Model):
 records.register_mover("board_marks", BoardMarkModel, "rental_id")
 
 
-def mark_board(work: UnitOfWork, rental_id: str, grid_code: str) -> None:
-    """The rental changed (or is new): its board may no longer show it."""
-    item = BoardMarkModel(rental_id=rental_id)
+def _shown(snapshot: dict) -> str:
+    return json.dumps(snapshot, sort_keys=True, ensure_ascii=False)
+
+
+def mark_board(work: UnitOfWork, rental_id: str, grid_code: str, shows: dict) -> None:
+    """The rental changed (or is new): its board may no longer show it; `shows`
+    is what a board printed now would (domain.qr_codes.board_snapshot)."""
+    item = BoardMarkModel(rental_id=rental_id, shows=_shown(shows))
     records.place(item, grid_code, rental_id)
     work.save(item, _codes_changed)
 
@@ -118,27 +124,39 @@ def _codes_changed():
                     code="version_conflict")
 
 
-def issue(work: UnitOfWork, code: QrCode, latest: QrCode | None, revoked: list[QrCode]) -> None:
+def _board_changed():
+    return Conflict("The rental changed since it was read for its board", code="board_changed")
+
+
+def issue(work: UnitOfWork, code: QrCode, latest: QrCode | None, revoked: list[QrCode], *,
+          clear_mark: bool = True) -> None:
     """A new code for its record in `work`, the record's codes it revokes written
     back, and the record's latest code moved on from `latest` (None: the
-    record's first code)."""
+    record's first code). A board clears its rental's mark only if the mark says
+    the board shows what the rental shows now: a ledger change since the rental
+    was read for the board fails the change with `board_changed`, and the board
+    is then issued with `clear_mark=False`, leaving the rental listed to reprint."""
     item = to_item(code)
     work.add(item, already_exists("code"))
-    work.after_commit(lambda: setattr(code, "version", item.version))
+    work.keep_version(code, item)
     for old in revoked:
         save(work, old)
     claim = UniqueModel(claim_key(LATEST, code.kind, code.record_id), owner_id=code.serial)
     condition = (UniqueModel.claim.does_not_exist() if latest is None
                  else UniqueModel.owner_id == latest.serial)
     work.save(claim, _codes_changed, condition=condition)
-    if code.kind == RENTAL_BOARD:
-        unmark_board(work, code.record_id)
+    if code.kind == RENTAL_BOARD and clear_mark:
+        shows_as_printed = (BoardMarkModel.rental_id.does_not_exist()
+                            | BoardMarkModel.shows.does_not_exist()
+                            | (BoardMarkModel.shows == _shown(code.snapshot)))
+        work.delete(BoardMarkModel(rental_id=code.record_id), _board_changed,
+                    condition=shows_as_printed)
 
 
 def save(work: UnitOfWork, code: QrCode) -> None:
     item = to_item(code)
     work.save(item, version_conflict("code"))
-    work.after_commit(lambda: setattr(code, "version", item.version))
+    work.keep_version(code, item)
 
 
 def find(serial: str) -> QrCode | None:

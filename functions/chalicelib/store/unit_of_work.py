@@ -74,8 +74,10 @@ class UnitOfWork:
             _UPDATE, lambda w: w.update(item, actions=actions, add_version_condition=False),
             failure))
 
-    def delete(self, item: Any, failure: Callable[[], WanggeError]) -> None:
-        self._operations.append(_Operation(_DELETE, lambda w: w.delete(item), failure))
+    def delete(self, item: Any, failure: Callable[[], WanggeError],
+               condition: Any = None) -> None:
+        self._operations.append(_Operation(_DELETE, lambda w: w.delete(item, condition=condition),
+                                           failure))
 
     def require_grid(self, grid_code: str, field: str = "grid_code", *,
                      micro: bool = True) -> None:

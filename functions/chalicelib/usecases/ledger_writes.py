@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from chalicelib import clock
-from chalicelib.domain import ledger_records
+from chalicelib.domain import ledger_records, qr_codes
 from chalicelib.domain.ledger_records import (
     Claim,
     Footprint,
@@ -261,7 +261,8 @@ def _mark_board(work: UnitOfWork, rental: Rental, action: str) -> None:
     if action == "delete":
         qr_store.unmark_board(work, rental.rental_id)
     else:
-        qr_store.mark_board(work, rental.rental_id, rental.grid_code)
+        qr_store.mark_board(work, rental.rental_id, rental.grid_code, qr_codes.board_snapshot(
+            rental.tenant_count, rental.responsible_worker_id))
 
 
 def _store_of(record: Record) -> dict:

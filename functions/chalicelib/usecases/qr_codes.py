@@ -126,6 +126,7 @@ def issue(caller: Any, kind: str, record_id: str, grid_code: str, snapshot: dict
     """A new code for the record, revoking those printed before it, in one
     transaction with its audit entry; the code and its token."""
     keys = qr_keys.qr_keys()
+    clear_mark = True
     for _ in range(WRITE_ATTEMPTS):
         codes = code_store.of_record(kind, record_id)
         latest = max(codes, key=lambda c: c.issued_at, default=None)
@@ -134,7 +135,7 @@ def issue(caller: Any, kind: str, record_id: str, grid_code: str, snapshot: dict
                                    snapshot=snapshot)
         revoked = [old for old in codes if old.revoke(now, caller.user_id)]
         work = UnitOfWork(caller)
-        code_store.issue(work, code, latest, revoked)
+        code_store.issue(work, code, latest, revoked, clear_mark=clear_mark)
         work.audit(action="issue", record=f"qr_code#{code.serial}", scope_code=grid_code,
                    changes={"opens": {"from": None, "to": code.record_key},
                             "revokes": {"from": None,
@@ -142,7 +143,9 @@ def issue(caller: Any, kind: str, record_id: str, grid_code: str, snapshot: dict
         try:
             work.commit()
         except Conflict as error:
-            if error.code != "version_conflict":
+            if error.code == "board_changed":
+                clear_mark = False  # the board shows the rental as read: it stays listed
+            elif error.code != "version_conflict":
                 raise
             continue
         return code, token
